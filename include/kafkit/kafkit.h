@@ -1,0 +1,20 @@
+/*
+ * kafkit/kafkit.h: the whole public API of libkafkit.
+ *
+ *   #include <kafkit/kafkit.h>     cc app.c $(pkg-config --cflags --libs kafkit)
+ *
+ * Every public name starts with kafkit_ / KAFKIT_. Objects are opaque, made
+ * by `_new` and freed by `_destroy` (or `_close`). A `_new` that takes a conf
+ * takes it only when it succeeds.
+ */
+#ifndef KAFKIT_KAFKIT_H
+#define KAFKIT_KAFKIT_H
+
+#include "common.h"
+#include "conf.h"
+#include "producer.h"
+#include "consumer.h"
+#include "metadata.h"
+#include "dev.h"
+
+#endif /* KAFKIT_KAFKIT_H */

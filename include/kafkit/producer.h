@@ -1,0 +1,156 @@
+/*
+ * kafkit/producer.h: a producer with safe defaults and per-record results.
+ *
+ * Defaults that protect data (each can be overridden in the conf):
+ * enable.idempotence=true, acks=all, and partitioner=murmur2_random so keyed
+ * records land on the same partitions as with Java clients (a NULL key is
+ * spread at random; an empty key is hashed like any other).
+ *
+ * Records are copied on send. Results arrive through the delivery callback,
+ * which runs inside kafkit_producer_poll(), _flush(), _close() and,
+ * when the local queue is full, _send() itself, always on the caller's
+ * thread.
+ */
+#ifndef KAFKIT_PRODUCER_H
+#define KAFKIT_PRODUCER_H
+
+#include "common.h"
+#include "conf.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct kafkit_producer_s kafkit_producer_t;
+
+/** Let the partitioner choose (murmur2 of the key by default). */
+#define KAFKIT_PARTITION_ANY (-1)
+
+/** A record header. A NULL value is a null header (distinct from ""). */
+typedef struct kafkit_header_s {
+        const char *name;
+        const void *value;
+        size_t value_len;
+} kafkit_header_t;
+
+/**
+ * A record to produce. Everything is borrowed for the duration of
+ * kafkit_producer_send(), which copies what it needs. Start from
+ * KAFKIT_RECORD_INIT so that fields added later get their defaults.
+ */
+typedef struct kafkit_record_s {
+        const char *topic;               /**< required */
+        int32_t partition;               /**< or KAFKIT_PARTITION_ANY */
+        const void *key;                 /**< NULL: null key */
+        size_t key_len;
+        const void *value;               /**< NULL: null value (tombstone) */
+        size_t value_len;
+        const kafkit_header_t *headers;  /**< header_cnt entries, or NULL */
+        size_t header_cnt;
+        int64_t timestamp_ms;            /**< 0: now */
+} kafkit_record_t;
+
+#define KAFKIT_RECORD_INIT                                                     \
+        { NULL, KAFKIT_PARTITION_ANY, NULL, 0, NULL, 0, NULL, 0, 0 }
+
+/**
+ * The result of one record. All pointers are valid only during the
+ * callback. On success code is KAFKIT_OK and offset is the record's offset;
+ * on failure code/kafka_code/message say why.
+ */
+typedef struct kafkit_delivery_s {
+        kafkit_err_t code;
+        int kafka_code;
+        const char *message;    /**< "" on success */
+        const char *topic;
+        int32_t partition;      /**< -1 if never assigned */
+        int64_t offset;         /**< -1 on failure */
+        int64_t timestamp_ms;
+        const void *key;
+        size_t key_len;
+        const void *value;
+        size_t value_len;
+        void *record_opaque;    /**< as given to kafkit_producer_send() */
+} kafkit_delivery_t;
+
+typedef void(kafkit_delivery_cb_t)(kafkit_producer_t *producer,
+                                   const kafkit_delivery_t *delivery,
+                                   void *opaque);
+
+/**
+ * Sets the delivery callback used by producers created from this conf; its
+ * `opaque` is the third argument. Not thread-safe for the conf.
+ */
+void kafkit_conf_set_delivery_cb(kafkit_conf_t *conf,
+                                 kafkit_delivery_cb_t *cb,
+                                 void *opaque);
+
+/** Counters of a producer's life so far. */
+typedef struct kafkit_producer_stats_s {
+        uint64_t sent;       /**< accepted by kafkit_producer_send() */
+        uint64_t delivered;  /**< acknowledged by the broker */
+        uint64_t failed;     /**< permanently failed (callback saw an error) */
+} kafkit_producer_stats_t;
+
+/**
+ * Creates a producer. On success it takes ownership of `conf`; on failure
+ * the caller still owns `conf` and must destroy it. Returns NULL on error,
+ * with err set. Thread-safe.
+ */
+kafkit_producer_t *kafkit_producer_new(kafkit_conf_t *conf, kafkit_error_t *err);
+
+/**
+ * Queues one record; its result comes to the delivery callback with
+ * `record_opaque`. Copies the record. When the local queue is full it serves
+ * delivery callbacks and waits, up to "kafkit.produce.block.ms" (default
+ * 60000), before failing with KAFKIT_ERR_QUEUE_FULL. Returns
+ * KAFKIT_ERR_FATAL once the client is in a fatal state. Thread-safe, but
+ * callbacks run on whichever thread serves them.
+ */
+kafkit_err_t kafkit_producer_send(kafkit_producer_t *producer,
+                                  const kafkit_record_t *record,
+                                  void *record_opaque,
+                                  kafkit_error_t *err);
+
+/**
+ * Serves queued delivery callbacks, waiting up to timeout_ms for the first.
+ * Returns how many were served. Call it regularly while producing.
+ */
+int kafkit_producer_poll(kafkit_producer_t *producer, int timeout_ms);
+
+/**
+ * Waits up to timeout_ms for every queued record to get its result,
+ * serving callbacks. Sets *remaining (if not NULL) to the records still
+ * without a result. KAFKIT_ERR_TIMEOUT if some remain. Not thread-safe
+ * with other calls that serve callbacks.
+ */
+kafkit_err_t kafkit_producer_flush(kafkit_producer_t *producer,
+                                   int timeout_ms,
+                                   size_t *remaining,
+                                   kafkit_error_t *err);
+
+/**
+ * Flushes for up to timeout_ms, fails whatever is still queued (their
+ * callbacks run with KAFKIT_ERR_TIMEOUT), and destroys the producer.
+ * Returns the number of records sent in the producer's life that were not
+ * delivered (failed, or cut off by the timeout): 0 means every record
+ * landed. NULL returns 0. The producer must not be used by other threads.
+ */
+size_t kafkit_producer_close(kafkit_producer_t *producer, int timeout_ms);
+
+/** Copies the counters into *stats. Thread-safe. */
+void kafkit_producer_stats(const kafkit_producer_t *producer,
+                           kafkit_producer_stats_t *stats);
+
+/**
+ * Java's murmur2 of `key` (as kafka-clients' Utils.murmur2) and the partition
+ * the Java default partitioner picks among partition_cnt partitions
+ * ((murmur2 & 0x7fffffff) % partition_cnt). Pure functions; thread-safe.
+ */
+uint32_t kafkit_murmur2(const void *key, size_t len);
+int32_t kafkit_partition_for_key(const void *key, size_t len, int32_t partition_cnt);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KAFKIT_PRODUCER_H */
