@@ -1,1 +1,1018 @@
-/* placeholder: being written */
+/*
+ * conf.c: the kafkit_conf_t object, its sources (set, "name=value" pairs,
+ * .properties files, the environment) and its translation to librdkafka.
+ *
+ * A conf is an ordered list of name/value strings: a name keeps the place
+ * it was first set at and the last value set wins. Every name is checked
+ * when it is set, so a typo fails at the line that has it, not at
+ * kafkit_producer_new(): kafkit's own names (the table below) by their
+ * validator, every other name by applying it to a scratch librdkafka conf.
+ * Nothing is global; each check makes its own scratch conf.
+ */
+#include "internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+extern char **environ;
+
+/* A properties file larger than this is surely not one. */
+#define KAFKIT_CONF_FILE_MAX (16u * 1024 * 1024)
+
+/* ------------------------------------------------ kafkit's own properties */
+
+/* Checks `value` for property `name`; `arg` is the row's parameter. */
+typedef kafkit_err_t(kafkit_prop_check_t)(const char *name,
+                                          const char *value,
+                                          const char *arg,
+                                          kafkit_error_t *err);
+
+/*
+ * One of kafkit's properties. A row with is_prefix set matches every name
+ * that starts with `name` and is longer ("request.header." for headers
+ * named by the user). New properties (registry auth, serdes...) are rows.
+ */
+typedef struct kafkit_prop_s {
+        const char *name;
+        int is_prefix;
+        kafkit_prop_check_t *check;
+        const char *arg;
+} kafkit_prop_t;
+
+static kafkit_prop_check_t kafkit_check_url_list;
+static kafkit_prop_check_t kafkit_check_enum;
+static kafkit_prop_check_t kafkit_check_int_range;
+
+static const kafkit_prop_t kafkit_props[] = {
+        { "schema.registry.url", 0, kafkit_check_url_list, NULL },
+        { "kafkit.commit.mode", 0, kafkit_check_enum, "auto|marked|manual" },
+        { "kafkit.produce.block.ms", 0, kafkit_check_int_range, "0..2147483647" },
+};
+
+/* A comma-separated list of http:// or https:// URLs, each with a host. */
+static kafkit_err_t kafkit_check_url_list(const char *name,
+                                          const char *value,
+                                          const char *arg,
+                                          kafkit_error_t *err)
+{
+        const char *p = value;
+
+        (void)arg;
+        do {
+                const char *end = strchr(p, ',');
+                size_t n = end ? (size_t)(end - p) : strlen(p);
+                size_t skip;
+
+                while (n > 0 && isspace((unsigned char)*p)) {
+                        p++;
+                        n--;
+                }
+                while (n > 0 && isspace((unsigned char)p[n - 1]))
+                        n--;
+                if (n >= 7 && !strncasecmp(p, "http://", 7))
+                        skip = 7;
+                else if (n >= 8 && !strncasecmp(p, "https://", 8))
+                        skip = 8;
+                else
+                        skip = 0;
+                if (!skip || n == skip || p[skip] == '/')
+                        return kafkit_err_set(err, KAFKIT_ERR_CONF, 0,
+                                              "invalid value for '%s': '%.*s' is not an "
+                                              "http:// or https:// URL",
+                                              name, (int)n, p);
+                p = end ? end + 1 : NULL;
+        } while (p);
+        return KAFKIT_OK;
+}
+
+/* One of the '|'-separated words of `arg`, exactly. */
+static kafkit_err_t kafkit_check_enum(const char *name,
+                                      const char *value,
+                                      const char *arg,
+                                      kafkit_error_t *err)
+{
+        size_t vlen = strlen(value);
+        const char *p = arg;
+
+        while (p && *p) {
+                const char *bar = strchr(p, '|');
+                size_t n = bar ? (size_t)(bar - p) : strlen(p);
+
+                if (n == vlen && !strncmp(p, value, n))
+                        return KAFKIT_OK;
+                p = bar ? bar + 1 : NULL;
+        }
+        return kafkit_err_set(err, KAFKIT_ERR_CONF, 0,
+                              "invalid value for '%s': '%s' (expected one of %s)",
+                              name, value, arg);
+}
+
+/* A decimal integer; 1 on success. Surrounding whitespace is allowed. */
+static int kafkit_parse_ll(const char *s, long long *out)
+{
+        char *end;
+        long long v;
+
+        errno = 0;
+        v = strtoll(s, &end, 10);
+        if (end == s || errno == ERANGE)
+                return 0;
+        while (isspace((unsigned char)*end))
+                end++;
+        if (*end)
+                return 0;
+        *out = v;
+        return 1;
+}
+
+/* An integer in the inclusive range "MIN..MAX" given as `arg`. */
+static kafkit_err_t kafkit_check_int_range(const char *name,
+                                           const char *value,
+                                           const char *arg,
+                                           kafkit_error_t *err)
+{
+        long long min = LLONG_MIN, max = LLONG_MAX, v;
+
+        if (sscanf(arg, "%lld..%lld", &min, &max) != 2)
+                return kafkit_err_set(err, KAFKIT_ERR_CONF, 0,
+                                      "property '%s': bad range '%s' in kafkit's table",
+                                      name, arg);
+        if (!kafkit_parse_ll(value, &v) || v < min || v > max)
+                return kafkit_err_set(err, KAFKIT_ERR_CONF, 0,
+                                      "invalid value for '%s': '%s' (expected an integer "
+                                      "in %lld..%lld)",
+                                      name, value, min, max);
+        return KAFKIT_OK;
+}
+
+static const kafkit_prop_t *kafkit_prop_find(const char *name)
+{
+        size_t i;
+
+        for (i = 0; i < sizeof(kafkit_props) / sizeof(kafkit_props[0]); i++) {
+                const kafkit_prop_t *p = &kafkit_props[i];
+                size_t n = strlen(p->name);
+
+                if (p->is_prefix ? (!strncmp(name, p->name, n) && name[n] != '\0')
+                                 : !strcmp(name, p->name))
+                        return p;
+        }
+        return NULL;
+}
+
+int kafkit_conf_is_kafkit_property(const char *name)
+{
+        return name && kafkit_prop_find(name) != NULL;
+}
+
+/* ------------------------------------------------------ librdkafka names */
+
+/*
+ * librdkafka's aliases (CONFIGURATION.md, "Alias for"): both names set the
+ * same property, so a conf holds at most one of each pair.
+ */
+static const char *const kafkit_rd_aliases[][2] = {
+        { "bootstrap.servers", "metadata.broker.list" },
+        { "max.in.flight", "max.in.flight.requests.per.connection" },
+        { "sasl.mechanism", "sasl.mechanisms" },
+        { "max.partition.fetch.bytes", "fetch.message.max.bytes" },
+        { "linger.ms", "queue.buffering.max.ms" },
+        { "retries", "message.send.max.retries" },
+        { "compression.type", "compression.codec" },
+        { "acks", "request.required.acks" },
+        { "delivery.timeout.ms", "message.timeout.ms" },
+};
+
+static const char *kafkit_rd_alias_of(const char *name)
+{
+        size_t i;
+
+        for (i = 0; i < sizeof(kafkit_rd_aliases) / sizeof(kafkit_rd_aliases[0]); i++) {
+                if (!strcmp(name, kafkit_rd_aliases[i][0]))
+                        return kafkit_rd_aliases[i][1];
+                if (!strcmp(name, kafkit_rd_aliases[i][1]))
+                        return kafkit_rd_aliases[i][0];
+        }
+        return NULL;
+}
+
+/* Applies one property to a librdkafka conf; the error names it. */
+static kafkit_err_t kafkit_rd_apply(rd_kafka_conf_t *rd,
+                                    const char *name,
+                                    const char *value,
+                                    kafkit_error_t *err)
+{
+        char errstr[256] = "";
+        rd_kafka_conf_res_t res = rd_kafka_conf_set(rd, name, value, errstr, sizeof(errstr));
+        size_t n = strlen(errstr);
+
+        if (res == RD_KAFKA_CONF_OK)
+                return KAFKIT_OK;
+        if (res == RD_KAFKA_CONF_UNKNOWN)
+                return kafkit_err_set(err, KAFKIT_ERR_CONF, 0, "unknown property '%s'", name);
+        while (n > 0 && isspace((unsigned char)errstr[n - 1]))
+                errstr[--n] = '\0'; /* some of librdkafka's texts end in '\n' */
+        return kafkit_err_set(err, KAFKIT_ERR_CONF, 0, "invalid value for '%s': '%.100s' (%s)",
+                              name, value, errstr);
+}
+
+/* librdkafka's verdict on name=value, from a scratch conf. */
+static kafkit_err_t kafkit_rd_validate(const char *name, const char *value, kafkit_error_t *err)
+{
+        rd_kafka_conf_t *rd = rd_kafka_conf_new();
+        kafkit_err_t code;
+
+        if (!rd)
+                return kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0,
+                                      "out of memory checking property '%s'", name);
+        code = kafkit_rd_apply(rd, name, value, err);
+        rd_kafka_conf_destroy(rd);
+        return code;
+}
+
+/* --------------------------------------------------------------- entries */
+
+/* Index of `name` in conf, or conf->cnt when absent. */
+static size_t kafkit_conf_find(const kafkit_conf_t *conf, const char *name)
+{
+        size_t i;
+
+        for (i = 0; i < conf->cnt; i++)
+                if (!strcmp(conf->entries[i].name, name))
+                        break;
+        return i;
+}
+
+static void kafkit_conf_remove(kafkit_conf_t *conf, size_t i)
+{
+        free(conf->entries[i].name);
+        free(conf->entries[i].value);
+        memmove(&conf->entries[i], &conf->entries[i + 1],
+                (conf->cnt - i - 1) * sizeof(conf->entries[0]));
+        conf->cnt--;
+}
+
+static int kafkit_conf_grow(kafkit_conf_t *conf)
+{
+        size_t cap = conf->cap ? conf->cap * 2 : 16;
+        kafkit_conf_entry_t *e;
+
+        if (cap > SIZE_MAX / sizeof(*e))
+                return -1;
+        e = realloc(conf->entries, cap * sizeof(*e));
+        if (!e)
+                return -1;
+        conf->entries = e;
+        conf->cap = cap;
+        return 0;
+}
+
+/* Replaces the value of `name` in place, or appends it. 0, or -1 (NOMEM). */
+static int kafkit_conf_store(kafkit_conf_t *conf,
+                             const char *name,
+                             const char *value,
+                             int is_kafkit)
+{
+        size_t i = kafkit_conf_find(conf, name);
+        char *v = strdup(value);
+        char *n;
+
+        if (!v)
+                return -1;
+        if (i < conf->cnt) {
+                free(conf->entries[i].value);
+                conf->entries[i].value = v;
+                return 0;
+        }
+        n = strdup(name);
+        if (!n || (conf->cnt == conf->cap && kafkit_conf_grow(conf) == -1)) {
+                free(n);
+                free(v);
+                return -1;
+        }
+        conf->entries[conf->cnt].name = n;
+        conf->entries[conf->cnt].value = v;
+        conf->entries[conf->cnt].is_kafkit = is_kafkit;
+        conf->cnt++;
+        return 0;
+}
+
+kafkit_conf_t *kafkit_conf_new(void)
+{
+        return calloc(1, sizeof(kafkit_conf_t));
+}
+
+void kafkit_conf_destroy(kafkit_conf_t *conf)
+{
+        size_t i;
+
+        if (!conf)
+                return;
+        for (i = 0; i < conf->cnt; i++) {
+                free(conf->entries[i].name);
+                free(conf->entries[i].value);
+        }
+        free(conf->entries);
+        free(conf);
+}
+
+kafkit_conf_t *kafkit_conf_dup(const kafkit_conf_t *conf)
+{
+        kafkit_conf_t *dup;
+        size_t i;
+
+        if (!conf || !(dup = kafkit_conf_new()))
+                return NULL;
+        for (i = 0; i < conf->cnt; i++) {
+                const kafkit_conf_entry_t *e = &conf->entries[i];
+
+                if (kafkit_conf_store(dup, e->name, e->value, e->is_kafkit) == -1) {
+                        kafkit_conf_destroy(dup);
+                        return NULL;
+                }
+        }
+        dup->log_cb = conf->log_cb;
+        dup->log_opaque = conf->log_opaque;
+        dup->delivery_cb = conf->delivery_cb;
+        dup->delivery_opaque = conf->delivery_opaque;
+        dup->rebalance_cb = conf->rebalance_cb;
+        dup->rebalance_opaque = conf->rebalance_opaque;
+        return dup;
+}
+
+/*
+ * Setting a librdkafka name drops its alias if that was set before, so that
+ * the later setting wins whichever of the two names it used.
+ */
+kafkit_err_t kafkit_conf_set(kafkit_conf_t *conf,
+                             const char *name,
+                             const char *value,
+                             kafkit_error_t *err)
+{
+        const kafkit_prop_t *prop;
+        const char *alias;
+        kafkit_err_t code;
+        size_t i;
+
+        if (!conf || !name || !value)
+                return kafkit_err_set(err, KAFKIT_ERR_INVALID_ARG, 0,
+                                      "kafkit_conf_set: conf, name and value must not be NULL");
+        if (!*name)
+                return kafkit_err_set(err, KAFKIT_ERR_CONF, 0, "empty property name");
+        prop = kafkit_prop_find(name);
+        if (prop)
+                code = prop->check(name, value, prop->arg, err);
+        else
+                code = kafkit_rd_validate(name, value, err);
+        if (code != KAFKIT_OK)
+                return code;
+        alias = prop ? NULL : kafkit_rd_alias_of(name);
+        if (alias && (i = kafkit_conf_find(conf, alias)) < conf->cnt)
+                kafkit_conf_remove(conf, i);
+        if (kafkit_conf_store(conf, name, value, prop != NULL) == -1)
+                return kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0,
+                                      "out of memory setting property '%s'", name);
+        return KAFKIT_OK;
+}
+
+/* [s, s+n) without surrounding whitespace, as a new string (NULL: NOMEM). */
+static char *kafkit_strndup_trim(const char *s, size_t n)
+{
+        char *out;
+
+        while (n > 0 && isspace((unsigned char)*s)) {
+                s++;
+                n--;
+        }
+        while (n > 0 && isspace((unsigned char)s[n - 1]))
+                n--;
+        out = malloc(n + 1);
+        if (!out)
+                return NULL;
+        memcpy(out, s, n);
+        out[n] = '\0';
+        return out;
+}
+
+kafkit_err_t kafkit_conf_set_pair(kafkit_conf_t *conf, const char *pair, kafkit_error_t *err)
+{
+        const char *eq;
+        char *name = NULL, *value = NULL;
+        kafkit_err_t code;
+
+        if (!conf || !pair)
+                return kafkit_err_set(err, KAFKIT_ERR_INVALID_ARG, 0,
+                                      "kafkit_conf_set_pair: conf and pair must not be NULL");
+        eq = strchr(pair, '=');
+        if (!eq)
+                return kafkit_err_set(err, KAFKIT_ERR_CONF, 0,
+                                      "expected 'name=value', got '%s'", pair);
+        name = kafkit_strndup_trim(pair, (size_t)(eq - pair));
+        value = kafkit_strndup_trim(eq + 1, strlen(eq + 1));
+        if (!name || !value) {
+                code = kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0, "out of memory");
+                goto out;
+        }
+        if (!*name) {
+                code = kafkit_err_set(err, KAFKIT_ERR_CONF, 0,
+                                      "expected 'name=value', got '%s'", pair);
+                goto out;
+        }
+        code = kafkit_conf_set(conf, name, value, err);
+out:
+        free(name);
+        free(value);
+        return code;
+}
+
+const char *kafkit_conf_get(const kafkit_conf_t *conf, const char *name)
+{
+        size_t i;
+
+        if (!conf || !name)
+                return NULL;
+        i = kafkit_conf_find(conf, name);
+        return i < conf->cnt ? conf->entries[i].value : NULL;
+}
+
+size_t kafkit_conf_count(const kafkit_conf_t *conf)
+{
+        return conf ? conf->cnt : 0;
+}
+
+int kafkit_conf_entry(const kafkit_conf_t *conf,
+                      size_t i,
+                      const char **name,
+                      const char **value)
+{
+        if (!conf || i >= conf->cnt)
+                return 0;
+        if (name)
+                *name = conf->entries[i].name;
+        if (value)
+                *value = conf->entries[i].value;
+        return 1;
+}
+
+/* The value set for `name` or for its librdkafka alias, or NULL. */
+static const char *kafkit_conf_get_any(const kafkit_conf_t *conf, const char *name)
+{
+        const char *v = kafkit_conf_get(conf, name);
+        const char *alias;
+
+        if (v || !name)
+                return v;
+        alias = kafkit_rd_alias_of(name);
+        return alias ? kafkit_conf_get(conf, alias) : NULL;
+}
+
+int kafkit_conf_has(const kafkit_conf_t *conf, const char *name)
+{
+        return kafkit_conf_get_any(conf, name) != NULL;
+}
+
+/* Alias-aware; "true"/"false" read as 1/0; anything else unparsable: def. */
+long long kafkit_conf_get_int(const kafkit_conf_t *conf, const char *name, long long def)
+{
+        const char *v = kafkit_conf_get_any(conf, name);
+        long long n;
+
+        if (!v)
+                return def;
+        if (!strcmp(v, "true"))
+                return 1;
+        if (!strcmp(v, "false"))
+                return 0;
+        return kafkit_parse_ll(v, &n) ? n : def;
+}
+
+/* -------------------------------------------------------------- callbacks */
+
+void kafkit_conf_set_log_cb(kafkit_conf_t *conf, kafkit_log_cb_t *cb, void *opaque)
+{
+        if (!conf)
+                return;
+        conf->log_cb = cb;
+        conf->log_opaque = cb ? opaque : NULL;
+}
+
+void kafkit_conf_set_delivery_cb(kafkit_conf_t *conf, kafkit_delivery_cb_t *cb, void *opaque)
+{
+        if (!conf)
+                return;
+        conf->delivery_cb = cb;
+        conf->delivery_opaque = opaque;
+}
+
+void kafkit_conf_set_rebalance_cb(kafkit_conf_t *conf, kafkit_rebalance_cb_t *cb, void *opaque)
+{
+        if (!conf)
+                return;
+        conf->rebalance_cb = cb;
+        conf->rebalance_opaque = opaque;
+}
+
+/*
+ * librdkafka raises its log level to debug whenever "debug" is set; kafkit
+ * does the same, or the debug lines asked for would be filtered out here.
+ */
+void kafkit_conf_logger(const kafkit_conf_t *conf, kafkit_logger_t *lg)
+{
+        const char *debug = kafkit_conf_get(conf, "debug");
+
+        lg->cb = conf && conf->log_cb ? conf->log_cb : kafkit_log_stderr;
+        lg->opaque = conf && conf->log_cb ? conf->log_opaque : NULL;
+        lg->level = (int)kafkit_conf_get_int(conf, "log_level", KAFKIT_LOG_INFO);
+        if (debug && *debug)
+                lg->level = KAFKIT_LOG_DEBUG;
+}
+
+/* ------------------------------------------------------------ to librdkafka */
+
+/* Applies a NULL-terminated name, value, ... list; `skip_set` skips names
+ * the user set (defaults). */
+static kafkit_err_t kafkit_rd_apply_list(rd_kafka_conf_t *rd,
+                                         const kafkit_conf_t *conf,
+                                         const char *const *list,
+                                         int skip_set,
+                                         kafkit_error_t *err)
+{
+        kafkit_err_t code;
+
+        for (; list && list[0]; list += 2) {
+                if (!list[1])
+                        return kafkit_err_set(err, KAFKIT_ERR_INVALID_ARG, 0,
+                                              "property '%s' has no value in the list",
+                                              list[0]);
+                if (skip_set && kafkit_conf_has(conf, list[0]))
+                        continue;
+                code = kafkit_rd_apply(rd, list[0], list[1], err);
+                if (code != KAFKIT_OK)
+                        return code;
+        }
+        return KAFKIT_OK;
+}
+
+rd_kafka_conf_t *kafkit_conf_to_rd(const kafkit_conf_t *conf,
+                                   const char *const *defaults,
+                                   const char *const *overrides,
+                                   kafkit_error_t *err)
+{
+        rd_kafka_conf_t *rd;
+        size_t i;
+
+        if (!conf) {
+                kafkit_err_set(err, KAFKIT_ERR_INVALID_ARG, 0, "kafkit_conf_to_rd: NULL conf");
+                return NULL;
+        }
+        rd = rd_kafka_conf_new();
+        if (!rd) {
+                kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0, "out of memory creating librdkafka conf");
+                return NULL;
+        }
+        if (kafkit_rd_apply_list(rd, conf, defaults, 1, err) != KAFKIT_OK)
+                goto fail;
+        for (i = 0; i < conf->cnt; i++) {
+                const kafkit_conf_entry_t *e = &conf->entries[i];
+
+                if (!e->is_kafkit && kafkit_rd_apply(rd, e->name, e->value, err) != KAFKIT_OK)
+                        goto fail;
+        }
+        if (kafkit_rd_apply_list(rd, conf, overrides, 0, err) != KAFKIT_OK)
+                goto fail;
+        rd_kafka_conf_set_log_cb(rd, kafkit_rd_log_cb);
+        return rd;
+fail:
+        rd_kafka_conf_destroy(rd);
+        return NULL;
+}
+
+/* ------------------------------------------------------- properties files */
+
+/*
+ * Java .properties syntax, read as bytes (UTF-8 in practice, not Java's
+ * ISO-8859-1): a logical line is a natural line plus the lines its trailing
+ * odd backslash continues (their leading whitespace dropped); the name ends
+ * at the first unescaped '=', ':' or blank; escapes \t \n \r \f and \uXXXX
+ * (surrogate pairs too) are decoded to UTF-8, any other escaped character
+ * stands for itself. Unlike Java, trailing whitespace is trimmed before the
+ * continuation check, so an escaped trailing blank ("a\ ") is not kept, and
+ * a line with a name but no separator or value is an error, not an empty
+ * value. Errors quote the line they are about, by its first line number.
+ */
+
+/* Appends code point cp as UTF-8. */
+static kafkit_err_t kafkit_put_utf8(kafkit_buf_t *b, unsigned long cp)
+{
+        char u[4];
+        size_t n;
+
+        if (cp < 0x80) {
+                u[0] = (char)cp;
+                n = 1;
+        } else if (cp < 0x800) {
+                u[0] = (char)(0xc0 | (cp >> 6));
+                u[1] = (char)(0x80 | (cp & 0x3f));
+                n = 2;
+        } else if (cp < 0x10000) {
+                u[0] = (char)(0xe0 | (cp >> 12));
+                u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+                u[2] = (char)(0x80 | (cp & 0x3f));
+                n = 3;
+        } else {
+                u[0] = (char)(0xf0 | (cp >> 18));
+                u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+                u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+                u[3] = (char)(0x80 | (cp & 0x3f));
+                n = 4;
+        }
+        return kafkit_buf_append(b, u, n);
+}
+
+/* The value of four hex digits at s[i]; -1 if there are not four. */
+static long kafkit_hex4(const char *s, size_t n, size_t i)
+{
+        long v = 0;
+        size_t k;
+
+        if (n < 4 || i > n - 4)
+                return -1;
+        for (k = 0; k < 4; k++) {
+                int c = (unsigned char)s[i + k];
+
+                if (!isxdigit(c))
+                        return -1;
+                v = v * 16 + (isdigit(c) ? c - '0' : tolower(c) - 'a' + 10);
+        }
+        return v;
+}
+
+/*
+ * The \uXXXX escape whose hex starts at s[*i]: a code point, or a UTF-16
+ * surrogate pair written as two escapes, appended as UTF-8. KAFKIT_ERR_PARSE
+ * if malformed (or \u0000, which a C string cannot hold).
+ */
+static kafkit_err_t kafkit_unescape_u(const char *s, size_t n, size_t *i, kafkit_buf_t *out)
+{
+        long hi = kafkit_hex4(s, n, *i), lo;
+
+        if (hi <= 0 || (hi >= 0xdc00 && hi <= 0xdfff))
+                return KAFKIT_ERR_PARSE;
+        *i += 4;
+        if (hi < 0xd800 || hi > 0xdbff)
+                return kafkit_put_utf8(out, (unsigned long)hi);
+        if (*i + 2 > n || s[*i] != '\\' || s[*i + 1] != 'u')
+                return KAFKIT_ERR_PARSE;
+        lo = kafkit_hex4(s, n, *i + 2);
+        if (lo < 0xdc00 || lo > 0xdfff)
+                return KAFKIT_ERR_PARSE;
+        *i += 6;
+        return kafkit_put_utf8(out, 0x10000 + (((unsigned long)hi - 0xd800) << 10) +
+                                            ((unsigned long)lo - 0xdc00));
+}
+
+/* The escape after a backslash, at s[*i]: \t \n \r \f \uXXXX, else the
+ * character itself (\\ \= \: \# \! \ ). */
+static kafkit_err_t kafkit_unescape(const char *s, size_t n, size_t *i, kafkit_buf_t *out)
+{
+        char c;
+
+        if (*i >= n)
+                return KAFKIT_OK;
+        c = s[(*i)++];
+        switch (c) {
+        case 't':
+                c = '\t';
+                break;
+        case 'n':
+                c = '\n';
+                break;
+        case 'r':
+                c = '\r';
+                break;
+        case 'f':
+                c = '\f';
+                break;
+        case 'u':
+                return kafkit_unescape_u(s, n, i, out);
+        }
+        return kafkit_buf_append(out, &c, 1);
+}
+
+/*
+ * Decodes s[*i..] into out up to the end, or (key) up to the first
+ * unescaped '=', ':' or whitespace. KAFKIT_ERR_PARSE: malformed escape.
+ */
+static kafkit_err_t kafkit_prop_token(const char *s,
+                                      size_t n,
+                                      size_t *i,
+                                      int is_key,
+                                      kafkit_buf_t *out)
+{
+        kafkit_err_t r = KAFKIT_OK;
+
+        while (r == KAFKIT_OK && *i < n) {
+                char c = s[*i];
+
+                if (is_key && (c == '=' || c == ':' || isspace((unsigned char)c)))
+                        break;
+                (*i)++;
+                r = c == '\\' ? kafkit_unescape(s, n, i, out) : kafkit_buf_append(out, &c, 1);
+        }
+        return r;
+}
+
+/* Where a logical line came from, for error messages. */
+typedef struct kafkit_prop_src_s {
+        const char *source;
+        size_t line;
+} kafkit_prop_src_t;
+
+/* Up to this much of a bad line is quoted in its error message. */
+#define KAFKIT_PROP_QUOTE_MAX 200
+
+/* Applies one logical line (continuations joined, whitespace trimmed). */
+static kafkit_err_t kafkit_prop_apply(kafkit_conf_t *conf,
+                                      const kafkit_prop_src_t *src,
+                                      const char *s,
+                                      size_t n,
+                                      kafkit_error_t *err)
+{
+        int quote = (int)(n > KAFKIT_PROP_QUOTE_MAX ? KAFKIT_PROP_QUOTE_MAX : n);
+        kafkit_buf_t key = { 0 }, value = { 0 };
+        kafkit_error_t e;
+        kafkit_err_t code;
+        size_t i = 0;
+        int sep;
+
+        code = kafkit_prop_token(s, n, &i, 1, &key);
+        sep = i < n && isspace((unsigned char)s[i]);
+        while (i < n && isspace((unsigned char)s[i]))
+                i++;
+        if (i < n && (s[i] == '=' || s[i] == ':')) {
+                sep = 1;
+                i++;
+                while (i < n && isspace((unsigned char)s[i]))
+                        i++;
+        }
+        if (code == KAFKIT_OK)
+                code = kafkit_prop_token(s, n, &i, 0, &value);
+        if (code == KAFKIT_ERR_NOMEM) {
+                kafkit_err_set(err, code, 0, "%s:%zu: out of memory", src->source, src->line);
+        } else if (code != KAFKIT_OK) {
+                kafkit_err_set(err, code, 0, "%s:%zu: invalid \\u escape in '%.*s'",
+                               src->source, src->line, quote, s);
+        } else if (!sep || key.len == 0) {
+                code = kafkit_err_set(err, KAFKIT_ERR_PARSE, 0,
+                                      "%s:%zu: expected 'name=value', got '%.*s'", src->source,
+                                      src->line, quote, s);
+        } else if ((code = kafkit_conf_set(conf, key.data, value.data ? value.data : "", &e)) !=
+                   KAFKIT_OK) {
+                kafkit_err_set(err, code, e.kafka_code, "%s:%zu: %s", src->source, src->line,
+                               e.message);
+        }
+        kafkit_buf_free(&key);
+        kafkit_buf_free(&value);
+        return code;
+}
+
+/* The next natural line at *pos, without its terminator and trailing
+ * whitespace (so CRLF files read as LF). 0 at the end of the text. */
+static int kafkit_next_line(const char *text, size_t len, size_t *pos,
+                            const char **line, size_t *n)
+{
+        const char *nl;
+
+        if (*pos >= len)
+                return 0;
+        *line = text + *pos;
+        nl = memchr(*line, '\n', len - *pos);
+        *n = nl ? (size_t)(nl - *line) : len - *pos;
+        *pos += *n + (nl ? 1 : 0);
+        while (*n > 0 && isspace((unsigned char)(*line)[*n - 1]))
+                (*n)--;
+        return 1;
+}
+
+static void kafkit_skip_ws(const char **line, size_t *n)
+{
+        while (*n > 0 && isspace((unsigned char)**line)) {
+                (*line)++;
+                (*n)--;
+        }
+}
+
+/* 1 if the line ends with an odd number of backslashes: it continues. */
+static int kafkit_line_continues(const char *line, size_t n)
+{
+        size_t k = 0;
+
+        while (k < n && line[n - 1 - k] == '\\')
+                k++;
+        return k % 2 == 1;
+}
+
+/*
+ * Reads one logical line starting with `line` into *lg (emptied first),
+ * joining continuation lines (their leading whitespace dropped) and counting
+ * them in *lineno.
+ */
+static kafkit_err_t kafkit_logical_line(const char *text,
+                                        size_t len,
+                                        size_t *pos,
+                                        size_t *lineno,
+                                        const char *line,
+                                        size_t n,
+                                        kafkit_buf_t *lg)
+{
+        int cont;
+
+        kafkit_buf_reset(lg);
+        for (;;) {
+                cont = kafkit_line_continues(line, n);
+                if (kafkit_buf_append(lg, line, n - (cont ? 1 : 0)) != KAFKIT_OK)
+                        return KAFKIT_ERR_NOMEM;
+                if (!cont || !kafkit_next_line(text, len, pos, &line, &n))
+                        return KAFKIT_OK;
+                (*lineno)++;
+                kafkit_skip_ws(&line, &n);
+        }
+}
+
+kafkit_err_t kafkit_conf_load_buffer(kafkit_conf_t *conf,
+                                     const char *text,
+                                     size_t len,
+                                     const char *source,
+                                     kafkit_error_t *err)
+{
+        kafkit_buf_t lg = { 0 };
+        kafkit_prop_src_t src = { source ? source : "<buffer>", 0 };
+        kafkit_err_t code = KAFKIT_OK;
+        size_t pos = 0, lineno = 0, n;
+        const char *line;
+
+        if (!conf || (!text && len))
+                return kafkit_err_set(err, KAFKIT_ERR_INVALID_ARG, 0,
+                                      "kafkit_conf_load_buffer: NULL conf or text");
+        if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
+                pos = 3; /* UTF-8 byte order mark */
+        while (code == KAFKIT_OK && kafkit_next_line(text, len, &pos, &line, &n)) {
+                src.line = ++lineno;
+                kafkit_skip_ws(&line, &n);
+                if (n == 0 || line[0] == '#' || line[0] == '!')
+                        continue;
+                if (memchr(line, '\0', n))
+                        code = kafkit_err_set(err, KAFKIT_ERR_PARSE, 0,
+                                              "%s:%zu: NUL byte in line", src.source, src.line);
+                else if (kafkit_logical_line(text, len, &pos, &lineno, line, n, &lg) != KAFKIT_OK)
+                        code = kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0, "%s:%zu: out of memory",
+                                              src.source, src.line);
+                else
+                        code = kafkit_prop_apply(conf, &src, lg.data ? lg.data : "", lg.len,
+                                                 err);
+        }
+        kafkit_buf_free(&lg);
+        return code;
+}
+
+/* Appends all of `fp` to b. */
+static kafkit_err_t kafkit_read_all(FILE *fp, const char *path, kafkit_buf_t *b,
+                                    kafkit_error_t *err)
+{
+        char chunk[8192];
+        size_t n;
+
+        while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+                if (b->len + n > KAFKIT_CONF_FILE_MAX)
+                        return kafkit_err_set(err, KAFKIT_ERR_IO, 0,
+                                              "%s: file too large for a properties file "
+                                              "(over %u bytes)",
+                                              path, KAFKIT_CONF_FILE_MAX);
+                if (kafkit_buf_append(b, chunk, n) != KAFKIT_OK)
+                        return kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0,
+                                              "%s: out of memory reading the file", path);
+        }
+        if (ferror(fp))
+                return kafkit_err_set(err, KAFKIT_ERR_IO, 0, "%s: read error: %s", path,
+                                      strerror(errno));
+        return KAFKIT_OK;
+}
+
+kafkit_err_t kafkit_conf_load_file(kafkit_conf_t *conf, const char *path, kafkit_error_t *err)
+{
+        kafkit_buf_t b = { 0 };
+        kafkit_err_t code;
+        FILE *fp;
+
+        if (!conf || !path)
+                return kafkit_err_set(err, KAFKIT_ERR_INVALID_ARG, 0,
+                                      "kafkit_conf_load_file: NULL conf or path");
+        fp = fopen(path, "rb");
+        if (!fp)
+                return kafkit_err_set(err, KAFKIT_ERR_IO, 0, "cannot open %s: %s", path,
+                                      strerror(errno));
+        code = kafkit_read_all(fp, path, &b, err);
+        fclose(fp);
+        if (code == KAFKIT_OK)
+                code = kafkit_conf_load_buffer(conf, b.data, b.len, path, err);
+        kafkit_buf_free(&b);
+        return code;
+}
+
+/* ------------------------------------------------------------ environment */
+
+#define KAFKIT_ENV_BROKERS "KAFKIT_BROKERS"
+#define KAFKIT_ENV_CONF "KAFKIT_CONF_"
+
+/*
+ * The property named by the variable-name tail s[0..n): lower-cased, each
+ * run of underscores read as '.' (one), '_' (two), '-' (three), with longer
+ * runs taken three at a time. NULL when out of memory.
+ */
+static char *kafkit_env_prop_name(const char *s, size_t n)
+{
+        char *out = malloc(n + 1), *o = out;
+        size_t i = 0;
+
+        if (!out)
+                return NULL;
+        while (i < n) {
+                size_t run = 0;
+
+                if (s[i] != '_') {
+                        *o++ = (char)tolower((unsigned char)s[i++]);
+                        continue;
+                }
+                while (i < n && s[i] == '_') {
+                        run++;
+                        i++;
+                }
+                for (; run >= 3; run -= 3)
+                        *o++ = '-';
+                if (run)
+                        *o++ = run == 2 ? '_' : '.';
+        }
+        *o = '\0';
+        return out;
+}
+
+/* Applies one KAFKIT_CONF_NAME=value entry of the environment. */
+static kafkit_err_t kafkit_env_apply(kafkit_conf_t *conf, const char *var, kafkit_error_t *err)
+{
+        const char *eq = strchr(var, '=');
+        size_t plen = strlen(KAFKIT_ENV_CONF);
+        kafkit_error_t e;
+        kafkit_err_t code;
+        char *name;
+
+        if (!eq)
+                return KAFKIT_OK; /* not a NAME=value entry: not a setting */
+        if ((size_t)(eq - var) == plen)
+                return kafkit_err_set(err, KAFKIT_ERR_CONF, 0,
+                                      "environment variable %s: no property name",
+                                      KAFKIT_ENV_CONF);
+        name = kafkit_env_prop_name(var + plen, (size_t)(eq - var) - plen);
+        if (!name)
+                return kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0, "out of memory");
+        code = kafkit_conf_set(conf, name, eq + 1, &e);
+        if (code != KAFKIT_OK)
+                kafkit_err_set(err, code, 0, "environment variable %.*s: %s",
+                               (int)(eq - var), var, e.message);
+        free(name);
+        return code;
+}
+
+/*
+ * KAFKIT_BROKERS goes first so that an explicit
+ * KAFKIT_CONF_BOOTSTRAP_SERVERS, more specific, wins over it.
+ */
+kafkit_err_t kafkit_conf_load_env(kafkit_conf_t *conf, kafkit_error_t *err)
+{
+        size_t plen = strlen(KAFKIT_ENV_CONF);
+        const char *brokers;
+        kafkit_error_t e;
+        char **v;
+
+        if (!conf)
+                return kafkit_err_set(err, KAFKIT_ERR_INVALID_ARG, 0,
+                                      "kafkit_conf_load_env: NULL conf");
+        brokers = getenv(KAFKIT_ENV_BROKERS);
+        if (brokers && kafkit_conf_set(conf, "bootstrap.servers", brokers, &e) != KAFKIT_OK)
+                return kafkit_err_set(err, e.code, 0, "environment variable %s: %s",
+                                      KAFKIT_ENV_BROKERS, e.message);
+        for (v = environ; v && *v; v++) {
+                kafkit_err_t code;
+
+                if (strncmp(*v, KAFKIT_ENV_CONF, plen))
+                        continue;
+                code = kafkit_env_apply(conf, *v, err);
+                if (code != KAFKIT_OK)
+                        return code;
+        }
+        return KAFKIT_OK;
+}
