@@ -16,5 +16,6 @@
 #include "consumer.h"
 #include "metadata.h"
 #include "dev.h"
+#include "avro.h"
 
 #endif /* KAFKIT_KAFKIT_H */

@@ -1,0 +1,237 @@
+/*
+ * kafkit/avro.h: kafkit's own Avro schema model and a lossless Avro binary
+ * <-> JSON codec.
+ *
+ * A schema is parsed once into a compact immutable model; encoding and
+ * decoding walk that model and allocate nothing per record beyond growing
+ * the caller's reusable kafkit_buf_t. The decoder treats its input as
+ * untrusted: every length, count, union branch and enum index is checked,
+ * varints are limited to 10 bytes and nesting to KAFKIT_AVRO_MAX_DEPTH.
+ *
+ * JSON styles (KAFKIT_AVRO_JSON_*):
+ *  - AVRO: Avro's JSON encoding. A non-null union value is wrapped as
+ *    {"branch": value} where branch is the primitive type name, "array",
+ *    "map", or a named type's full name. bytes and fixed are JSON strings
+ *    of code points U+0000..U+00FF, one per byte.
+ *  - PLAIN: the same, but union values are bare. On input the branch is
+ *    chosen by the value (see kafkit_avro_encode_json()).
+ *
+ * Logical types print as their underlying type in both styles (a decimal
+ * as its two's-complement bytes, a date as its int), as Avro's JSON
+ * encoding and the shared test vectors have it.
+ *
+ * Numbers: longs keep all 64 bits. float and double print in the shortest
+ * form that reads back to the same value ("0.1", "1e21", "5e-324"), always
+ * with a '.' or an exponent so they stay reals. JSON has no NaN or
+ * infinities: they print as the strings "NaN", "Infinity", "-Infinity", and
+ * those strings are accepted for float and double on input.
+ *
+ * Strings: an Avro string holding invalid UTF-8 is printed with each bad
+ * byte replaced by U+FFFD (the only lossy case; JSON output must be valid
+ * text). Map keys and field names are escaped like any string.
+ */
+#ifndef KAFKIT_AVRO_H
+#define KAFKIT_AVRO_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ buffer */
+
+/**
+ * A growable byte buffer owned by the caller, meant to be reused across
+ * records: the codec functions APPEND to it and grow it as needed, so reset
+ * `len` to 0 (kafkit_buf_reset()) between records to reuse the memory.
+ * `data` is NUL-terminated after every successful kafkit call that wrote
+ * to it (the NUL is not counted in `len`). Zero-initialise it, or call
+ * kafkit_buf_init(). Not thread-safe: one buffer per thread.
+ */
+typedef struct kafkit_buf_s {
+        char *data;
+        size_t len;
+        size_t cap;
+} kafkit_buf_t;
+
+/** Sets an empty buffer (no allocation). */
+void kafkit_buf_init(kafkit_buf_t *buf);
+
+/** Empties the buffer, keeping its memory. */
+void kafkit_buf_reset(kafkit_buf_t *buf);
+
+/** Frees the buffer's memory and empties it. NULL is ignored. */
+void kafkit_buf_free(kafkit_buf_t *buf);
+
+/**
+ * Makes room for `extra` more bytes (plus a NUL). Returns KAFKIT_OK or
+ * KAFKIT_ERR_NOMEM (buffer unchanged).
+ */
+kafkit_err_t kafkit_buf_reserve(kafkit_buf_t *buf, size_t extra);
+
+/** Appends `len` bytes. Returns KAFKIT_OK or KAFKIT_ERR_NOMEM. */
+kafkit_err_t kafkit_buf_append(kafkit_buf_t *buf, const void *data, size_t len);
+
+/* ------------------------------------------------------------------ schema */
+
+/** A parsed Avro schema: immutable, safe to share between threads. */
+typedef struct kafkit_avro_schema_s kafkit_avro_schema_t;
+
+/** Deepest nesting of values (records, arrays, maps, unions) accepted. */
+#define KAFKIT_AVRO_MAX_DEPTH 128
+
+/**
+ * Most items of a type that encodes to zero bytes (null, empty record)
+ * that one decode call accepts: a few header bytes could otherwise claim
+ * billions of them.
+ */
+#define KAFKIT_AVRO_MAX_EMPTY_ITEMS (1 << 20)
+
+/**
+ * Parses an Avro schema from JSON text (`len` bytes, or up to the NUL when
+ * `len` is (size_t)-1). Supports every Avro type, named types with
+ * namespaces, references to named types defined earlier (recursion
+ * included), aliases, field defaults (validated against the field's type),
+ * enum defaults and the logical types decimal, uuid, date, time-millis,
+ * time-micros, timestamp-millis, timestamp-micros, local-timestamp-millis,
+ * local-timestamp-micros and duration. An invalid logical type (decimal
+ * with a bad precision, date on a string...) is ignored, as the spec says.
+ *
+ * Returns NULL on failure with err set (KAFKIT_ERR_PARSE), the message
+ * naming the JSON path of the problem: `$.fields[2].type: unknown type
+ * "Foo"`. The caller owns the result: kafkit_avro_schema_destroy().
+ * Thread-safe.
+ */
+kafkit_avro_schema_t *kafkit_avro_schema_new(const char *text,
+                                             size_t len,
+                                             kafkit_error_t *err);
+
+/** Frees a schema. NULL is ignored. Not while other threads use it. */
+void kafkit_avro_schema_destroy(kafkit_avro_schema_t *schema);
+
+/** The schema text exactly as given to kafkit_avro_schema_new(). Owned by
+ *  the schema; thread-safe. */
+const char *kafkit_avro_schema_text(const kafkit_avro_schema_t *schema);
+
+/** Avro's Parsing Canonical Form of the schema. Owned by the schema;
+ *  thread-safe. */
+const char *kafkit_avro_schema_canonical(const kafkit_avro_schema_t *schema);
+
+/** CRC-64-AVRO (Rabin) fingerprint of the Parsing Canonical Form, as the
+ *  Avro spec defines it. Thread-safe. */
+uint64_t kafkit_avro_schema_fingerprint(const kafkit_avro_schema_t *schema);
+
+/** Type of the top-level schema: "record", "int", "union"... Static or
+ *  owned by the schema; thread-safe. */
+const char *kafkit_avro_schema_type_name(const kafkit_avro_schema_t *schema);
+
+/** Full name of the top-level named type ("shop.Order"), or NULL if the
+ *  top-level type is not named. Owned by the schema; thread-safe. */
+const char *kafkit_avro_schema_full_name(const kafkit_avro_schema_t *schema);
+
+/* ------------------------------------------------------------------- codec */
+
+/** JSON styles; see the top of this file. */
+typedef enum kafkit_avro_json_style_e {
+        KAFKIT_AVRO_JSON_AVRO = 0,
+        KAFKIT_AVRO_JSON_PLAIN = 1
+} kafkit_avro_json_style_t;
+
+/**
+ * Decodes one Avro binary value (`data`, `len` bytes, no framing) with
+ * `schema` and appends its JSON text to `out`. Every byte of input must be
+ * used: trailing bytes are an error.
+ *
+ * Returns KAFKIT_OK, or KAFKIT_ERR_PARSE with a message saying what and
+ * where: `at byte 17 ($.items[3].price): union index 5 out of range
+ * (2 branches)`, or KAFKIT_ERR_NOMEM. On failure `out` keeps its previous
+ * length. The caller owns `data` and `out`. Thread-safe for distinct
+ * `out` buffers.
+ */
+kafkit_err_t kafkit_avro_decode_json(const kafkit_avro_schema_t *schema,
+                                     const void *data,
+                                     size_t len,
+                                     kafkit_avro_json_style_t style,
+                                     kafkit_buf_t *out,
+                                     kafkit_error_t *err);
+
+/**
+ * Encodes one JSON value (`json`, `len` bytes, or up to the NUL when `len`
+ * is (size_t)-1) to Avro binary with `schema`, appending to `out`.
+ * Integers outside int64 are an error; an int outside int32, a fixed of the
+ * wrong size, an unknown enum symbol, a bytes code point above U+00FF or a
+ * missing record field without default is an error. A record field absent
+ * from the JSON takes its default; JSON members that are not fields are
+ * an error.
+ *
+ * PLAIN style picks a union branch by the JSON value: candidates are tried
+ * in this order of kinds, each kind in the union's branch order, and the
+ * first that encodes the whole value wins:
+ *   null -> null; true/false -> boolean;
+ *   integer -> int (if it fits), long, double, float;
+ *   real -> double, float, then int, long if integral;
+ *   string -> enum (if a symbol), string, bytes, fixed (if the size fits),
+ *             then double, float for "NaN"/"Infinity"/"-Infinity";
+ *   array -> array; object -> records (fields match), then map.
+ * AVRO style requires {"branch": value} for non-null union values, branch
+ * being the type name or a named type's full (or short) name.
+ *
+ * Returns KAFKIT_OK, or KAFKIT_ERR_PARSE with a message naming the JSON
+ * path and what was expected: `$.items[3].price: expected double, got
+ * string "abc"`, or KAFKIT_ERR_NOMEM. On failure `out` keeps its previous
+ * length. Thread-safe for distinct `out` buffers.
+ */
+kafkit_err_t kafkit_avro_encode_json(const kafkit_avro_schema_t *schema,
+                                     const char *json,
+                                     size_t len,
+                                     kafkit_avro_json_style_t style,
+                                     kafkit_buf_t *out,
+                                     kafkit_error_t *err);
+
+/* -------------------------------------------------------------- resolution */
+
+/**
+ * A plan to read data written with one schema as another (Avro schema
+ * resolution): immutable once made, safe to share between threads.
+ */
+typedef struct kafkit_avro_resolver_s kafkit_avro_resolver_t;
+
+/**
+ * Builds the plan to read data written with `writer` as `reader`, by
+ * Avro's rules: fields matched by name or reader alias, reader fields
+ * missing from the writer take their defaults, writer fields missing from
+ * the reader are skipped, promotions int->long->float->double and
+ * string<->bytes, enum symbols unknown to the reader take the reader's enum
+ * default, named types matched by full name, short name or alias, and
+ * unions on either side.
+ *
+ * Returns NULL with err set (KAFKIT_ERR_PARSE, naming the path) when the
+ * schemas cannot be resolved. Both schemas must outlive the resolver; the
+ * caller owns the result: kafkit_avro_resolver_destroy(). Thread-safe.
+ */
+kafkit_avro_resolver_t *kafkit_avro_resolver_new(const kafkit_avro_schema_t *writer,
+                                                 const kafkit_avro_schema_t *reader,
+                                                 kafkit_error_t *err);
+
+/** Frees a resolver. NULL is ignored. */
+void kafkit_avro_resolver_destroy(kafkit_avro_resolver_t *resolver);
+
+/**
+ * Decodes `data` (written with the resolver's writer schema) and appends
+ * its JSON as the reader schema sees it. Record fields come in the writer's
+ * order, then the defaulted ones. Same errors, ownership and thread-safety
+ * as kafkit_avro_decode_json(); a writer union branch or enum symbol the
+ * reader cannot take is an error when a record uses it.
+ */
+kafkit_err_t kafkit_avro_resolver_decode_json(const kafkit_avro_resolver_t *resolver,
+                                              const void *data,
+                                              size_t len,
+                                              kafkit_avro_json_style_t style,
+                                              kafkit_buf_t *out,
+                                              kafkit_error_t *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KAFKIT_AVRO_H */

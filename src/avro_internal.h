@@ -1,0 +1,237 @@
+/*
+ * avro_internal.h: the compact Avro schema model shared by the schema
+ * parser, the canonical form, the codec and the resolver.
+ *
+ * A schema is a graph of av_node_t: named types are referenced by pointer
+ * wherever they are used (so recursive types are cycles), and every node
+ * is owned once, by the schema's `nodes` list. Everything the hot paths
+ * need is precomputed at parse time: JSON keys of fields ("\"name\":"),
+ * quoted enum symbols, union wrapper prefixes ("{\"long\":"), the minimum
+ * encoded size of each type, and field defaults pre-encoded to binary.
+ */
+#ifndef KAFKIT_AVRO_INTERNAL_H
+#define KAFKIT_AVRO_INTERNAL_H
+
+#include "internal.h"
+
+#include <string.h>
+#include <jansson.h>
+
+typedef enum av_type_e {
+        AV_NULL,
+        AV_BOOLEAN,
+        AV_INT,
+        AV_LONG,
+        AV_FLOAT,
+        AV_DOUBLE,
+        AV_BYTES,
+        AV_STRING,
+        AV_RECORD,
+        AV_ENUM,
+        AV_ARRAY,
+        AV_MAP,
+        AV_UNION,
+        AV_FIXED,
+        AV__COUNT
+} av_type_t;
+
+typedef enum av_logical_e {
+        AV_LT_NONE,
+        AV_LT_DECIMAL,
+        AV_LT_UUID,
+        AV_LT_DATE,
+        AV_LT_TIME_MILLIS,
+        AV_LT_TIME_MICROS,
+        AV_LT_TIMESTAMP_MILLIS,
+        AV_LT_TIMESTAMP_MICROS,
+        AV_LT_LOCAL_TIMESTAMP_MILLIS,
+        AV_LT_LOCAL_TIMESTAMP_MICROS,
+        AV_LT_DURATION
+} av_logical_t;
+
+typedef struct av_node_s av_node_t;
+
+typedef struct av_field_s {
+        char *name;
+        char *key;              /* "\"name\":" for JSON output */
+        size_t key_len;
+        av_node_t *type;
+        json_t *def;            /* default as written, or NULL */
+        char *def_bin;          /* default pre-encoded with `type` */
+        size_t def_bin_len;
+        char **aliases;
+        size_t n_aliases;
+} av_field_t;
+
+struct av_node_s {
+        av_type_t type;
+        av_logical_t logical;
+        int precision, scale;   /* decimal */
+        size_t min_size;        /* fewest bytes a value of this type takes */
+        int state;              /* parse-time only: min_size walk marker */
+
+        /* named types (record, enum, fixed) */
+        char *fullname;         /* "shop.Order" */
+        const char *name;       /* points into fullname: "Order" */
+        char *ns;               /* namespace, "" for none */
+        char **aliases;         /* full names */
+        size_t n_aliases;
+
+        /* record */
+        av_field_t *fields;
+        size_t n_fields;
+
+        /* enum */
+        char **symbols;
+        char **sym_json;        /* "\"SYM\"" */
+        size_t *sym_json_len;
+        size_t n_symbols;
+        int enum_default;       /* index, or -1 */
+
+        /* array items, map values */
+        av_node_t *items;
+
+        /* union */
+        av_node_t **branches;
+        char **wrap;            /* "{\"long\":" for AVRO style JSON */
+        size_t *wrap_len;
+        size_t n_branches;
+
+        /* fixed */
+        size_t size;
+};
+
+struct kafkit_avro_schema_s {
+        char *text;             /* as given */
+        char *canonical;        /* Parsing Canonical Form */
+        uint64_t fingerprint;   /* CRC-64-AVRO of canonical */
+        av_node_t *root;
+        av_node_t **nodes;      /* owns every node */
+        size_t n_nodes, cap_nodes;
+};
+
+/* Static node of a primitive type (no logical type), shared by all. */
+const av_node_t *av_primitive(av_type_t type);
+
+/* Avro's name of a type: "int", "record"... */
+const char *av_type_name(av_type_t type);
+
+/* Name of a branch in AVRO-style JSON: primitive name or full name. */
+const char *av_branch_name(const av_node_t *n);
+
+/* --------------------------------------------------------- canonical form */
+
+/* Builds the Parsing Canonical Form of `root` into *out (malloc'd). */
+kafkit_err_t av_canonical(const av_node_t *root, char **out, kafkit_error_t *err);
+
+/* CRC-64-AVRO fingerprint of `len` bytes. */
+uint64_t av_fingerprint64(const void *data, size_t len);
+
+/* ---------------------------------------------------------- JSON output */
+
+/* Room for `extra` more bytes; 0 or -1 on allocation failure. */
+static inline int av_buf_need(kafkit_buf_t *b, size_t extra)
+{
+        if (b->cap - b->len > extra)
+                return 0;
+        return kafkit_buf_reserve(b, extra) == KAFKIT_OK ? 0 : -1;
+}
+
+static inline int av_buf_put(kafkit_buf_t *b, const void *p, size_t n)
+{
+        if (av_buf_need(b, n))
+                return -1;
+        memcpy(b->data + b->len, p, n);
+        b->len += n;
+        return 0;
+}
+
+static inline int av_buf_putc(kafkit_buf_t *b, char c)
+{
+        if (av_buf_need(b, 1))
+                return -1;
+        b->data[b->len++] = c;
+        return 0;
+}
+
+/* Writes `v` in decimal to `dst` (room for 20 bytes); returns its length. */
+size_t av_fmt_int64(char *dst, int64_t v);
+
+/* Shortest text that reads back to `v` ("0.1", "1e21", "3.0"); NaN and
+ * infinities as the JSON strings "NaN", "Infinity", "-Infinity".
+ * `dst` needs 32 bytes; returns the length. */
+size_t av_fmt_double(char *dst, double v);
+size_t av_fmt_float(char *dst, float v);
+
+/* Appends a JSON string of UTF-8 text (bad bytes become U+FFFD). */
+int av_json_put_utf8(kafkit_buf_t *b, const char *s, size_t len);
+
+/* Appends a JSON string of code points 0-255, one per byte. */
+int av_json_put_bytes(kafkit_buf_t *b, const unsigned char *s, size_t len);
+
+/* Quoted, escaped JSON of a UTF-8 string, malloc'd (parse-time helper). */
+char *av_json_quote(const char *s, size_t *lenp);
+
+/* ------------------------------------------------------------------ codec */
+
+/* Encodes a parsed JSON value with node `n` into `out` (PLAIN or AVRO
+ * style); `what` prefixes error paths ("$" or "$.fields[1].default"). */
+kafkit_err_t av_encode_value(const av_node_t *n,
+                             json_t *value,
+                             kafkit_avro_json_style_t style,
+                             const char *what,
+                             kafkit_buf_t *out,
+                             kafkit_error_t *err);
+
+/* ------------------------------------------------------- decode internals */
+
+/* Decoder state, shared with the resolver (which reuses its readers). */
+typedef struct av_path_seg_s {
+        const char *s;          /* field name / map key / branch; or NULL */
+        size_t len;
+        int64_t idx;            /* array index when s is NULL */
+        int kind;               /* 0 field, 1 index, 2 map key */
+} av_path_seg_t;
+
+#define AV_PATH_MAX 48
+
+typedef struct av_dec_s {
+        const unsigned char *start, *p, *end;
+        kafkit_buf_t *out;
+        kafkit_avro_json_style_t style;
+        int64_t empty_budget;           /* KAFKIT_AVRO_MAX_EMPTY_ITEMS left */
+        /* error: message, failing offset, and the path collected while
+         * unwinding (innermost first) */
+        int failed;
+        int nomem;
+        size_t err_off;
+        char msg[256];
+        av_path_seg_t path[AV_PATH_MAX];
+        int n_path;
+        int path_truncated;
+} av_dec_t;
+
+void av_dec_init(av_dec_t *d, const void *data, size_t len,
+                 kafkit_avro_json_style_t style, kafkit_buf_t *out);
+/* Records the first failure, at input position `at`; returns -1. */
+int av_dec_fail(av_dec_t *d, const unsigned char *at, const char *fmt, ...)
+        KAFKIT_PRINTF(3, 4);
+int av_dec_oom(av_dec_t *d);
+void av_dec_push_field(av_dec_t *d, const char *name);
+void av_dec_push_index(av_dec_t *d, int64_t idx);
+void av_dec_push_key(av_dec_t *d, const char *key, size_t len);
+/* Appends root and the collected path ("$.items[3]"), NUL-terminated. */
+void av_path_render(const av_dec_t *d, const char *root, kafkit_buf_t *b);
+/* Turns a failed decode into err; restores out->len to `saved_len`. */
+kafkit_err_t av_dec_error(av_dec_t *d, size_t saved_len, kafkit_error_t *err);
+
+int av_read_long(av_dec_t *d, int64_t *v);
+int av_read_len(av_dec_t *d, size_t *len, const char *what);
+/* Block header of an array/map: items in the next block (0 = end). */
+int av_read_block(av_dec_t *d, const av_node_t *item, int64_t *count);
+/* Decodes a value of `n` to JSON. */
+int av_dec_value(av_dec_t *d, const av_node_t *n, int depth);
+/* Skips a value of `n`. */
+int av_skip_value(av_dec_t *d, const av_node_t *n, int depth);
+
+#endif /* KAFKIT_AVRO_INTERNAL_H */
