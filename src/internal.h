@@ -137,6 +137,30 @@ kafkit_metadata_t *kafkit_metadata_from_rd(rd_kafka_t *rk,
  * TIMESTAMP must be resolved with the broker first. */
 int64_t kafkit_offset_to_rd(const kafkit_offset_t *off);
 
+/* -------------------------------------------------------------- dev proxy */
+
+/* The dev cluster's fixed address: a TCP forwarder to broker 1 (dev_proxy.c). */
+typedef struct kafkit_dev_proxy_s kafkit_dev_proxy_t;
+
+/*
+ * Listens on `listen_addr` ("HOST:PORT", "[v6]:PORT"; port 0 picks a free
+ * one; a name is bound on each address it resolves to) and relays every
+ * connection to the first entry of `bootstraps`, on one background thread. Both strings are borrowed; `lg` is borrowed and
+ * must outlive the proxy. NULL with err set on failure: KAFKIT_ERR_IO
+ * "cannot listen on ADDR: <strerror>", KAFKIT_ERR_INVALID_ARG for a
+ * malformed address. The caller owns the result.
+ */
+kafkit_dev_proxy_t *kafkit_dev_proxy_new(const char *listen_addr,
+                                         const char *bootstraps,
+                                         const kafkit_logger_t *lg,
+                                         kafkit_error_t *err);
+
+/* The numeric "HOST:PORT" listened on. Owned by the proxy. */
+const char *kafkit_dev_proxy_address(const kafkit_dev_proxy_t *px);
+
+/* Stops the thread, closes every connection, frees. NULL ignored. */
+void kafkit_dev_proxy_destroy(kafkit_dev_proxy_t *px);
+
 /* ------------------------------------------------------------------- util */
 
 /* Monotonic clock in milliseconds. */
