@@ -34,4 +34,67 @@ int cli_usage_err(const char *cmd, const char *fmt, ...)
 extern volatile int cli_stop;
 void cli_install_signals(void);
 
+/* ---------------------------------------------------------------------------
+ * Options every client subcommand shares: -b BROKERS, -X prop=value,
+ * -F FILE, -q, -v. Pointers are borrowed from argv.
+ */
+typedef struct cli_common_s {
+        const char *cmd;        /* subcommand name, for messages */
+        const char *brokers;    /* -b, or NULL */
+        const char **files;     /* -F files in order */
+        size_t file_cnt;
+        const char **props;     /* -X pairs in order */
+        size_t prop_cnt;
+} cli_common_t;
+
+/* Tool verbosity: 0 with -q, 1 by default, 2+ with -v. */
+extern int cli_verbosity;
+
+/* Getopt letters of the common options, to paste into an optstring. */
+#define CLI_COMMON_OPTS "b:X:F:qv"
+
+/* Prepares `c` for an argv of argc entries; 0, or -1 when out of memory. */
+int cli_common_init(cli_common_t *c, const char *cmd, int argc);
+void cli_common_free(cli_common_t *c);
+
+/* Takes one common option: 1 if `opt` was one, else 0. */
+int cli_common_opt(cli_common_t *c, int opt, const char *arg);
+
+/*
+ * The conf of the command line: the environment (KAFKIT_BROKERS,
+ * KAFKIT_CONF_*), then -F files, then -X pairs, then -b; bootstrap.servers
+ * defaults to localhost:9092. On failure prints "kafkit: <message>", returns
+ * NULL and sets *rc to the exit code (2 for bad configuration, 1 otherwise).
+ * The caller owns the result.
+ */
+kafkit_conf_t *cli_conf_build(const cli_common_t *c, int *rc);
+
+/*
+ * Decodes one backslash escape at *pp (pointing at the '\'): \n \t \r
+ * \0 \\ \xHH; writes the byte to *out and advances *pp past it. Returns
+ * 0, or -1 for an unknown or truncated escape.
+ */
+int cli_escape_decode(const char **pp, unsigned char *out);
+
+/*
+ * Decodes a delimiter given on the command line (escapes as above) into a
+ * new buffer (*out, *len); returns 0, or -1 with a usage message printed
+ * for a bad or empty delimiter. The caller frees *out.
+ */
+int cli_parse_delim(const char *cmd, const char *opt, const char *text,
+                    char **out, size_t *len);
+
+/* Strict decimal parse into [min, max]; 0 on success, -1 otherwise. */
+int cli_parse_i64(const char *text, int64_t min, int64_t max, int64_t *out);
+
+/*
+ * The usage error for what getopt_long() returned as '?' (unknown option)
+ * or ':' (missing value; optstring must start with ':'), read from optopt,
+ * optind and argv. Returns CLI_EXIT_USAGE.
+ */
+int cli_bad_opt(const char *cmd, int opt, char **argv);
+
+/* Prints "kafkit: <err->message>" (or the code's description if empty). */
+void cli_err_kafkit(const kafkit_error_t *err);
+
 #endif /* KAFKIT_CLI_H */

@@ -36,7 +36,10 @@ kafkit_dev_cluster_t *kafkit_dev_cluster_new(const kafkit_conf_t *conf,
 /** "127.0.0.1:PORT,..." of the brokers. Owned by the cluster. */
 const char *kafkit_dev_cluster_bootstraps(const kafkit_dev_cluster_t *dc);
 
-/** Creates a topic with `partitions` partitions (replication 1). */
+/**
+ * Creates a topic with `partitions` partitions (1 to 100000). The mock
+ * cluster reports every broker as a replica, whatever was asked.
+ */
 kafkit_err_t kafkit_dev_cluster_create_topic(kafkit_dev_cluster_t *dc,
                                              const char *topic,
                                              int partitions,
