@@ -17,6 +17,10 @@
 #include <string.h>
 #include <jansson.h>
 
+/* Everything declared from here on is internal: hidden from libkafkit.so's
+ * exports even though its name starts with kafkit_. */
+#pragma GCC visibility push(hidden)
+
 typedef enum av_type_e {
         AV_NULL,
         AV_BOOLEAN,
@@ -233,5 +237,7 @@ int av_read_block(av_dec_t *d, const av_node_t *item, int64_t *count);
 int av_dec_value(av_dec_t *d, const av_node_t *n, int depth);
 /* Skips a value of `n`. */
 int av_skip_value(av_dec_t *d, const av_node_t *n, int depth);
+
+#pragma GCC visibility pop
 
 #endif /* KAFKIT_AVRO_INTERNAL_H */

@@ -14,6 +14,10 @@
 
 #include "kafkit/kafkit.h"
 
+/* Everything declared from here on is internal: hidden from libkafkit.so's
+ * exports even though its name starts with kafkit_. */
+#pragma GCC visibility push(hidden)
+
 #if defined(__GNUC__)
 #define KAFKIT_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
@@ -165,5 +169,7 @@ void kafkit_dev_proxy_destroy(kafkit_dev_proxy_t *px);
 
 /* Monotonic clock in milliseconds. */
 int64_t kafkit_now_ms(void);
+
+#pragma GCC visibility pop
 
 #endif /* KAFKIT_INTERNAL_H */

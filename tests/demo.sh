@@ -31,12 +31,12 @@ echo "   bootstrap.servers=$brokers"
 
 echo "== producing 6 keyed records with a header: kafkit produce -K : -H source=demo"
 printf '%s\n' \
-        'user-1:{"name":"Ada","action":"login"}' \
-        'user-2:{"name":"Grace","action":"login"}' \
-        'user-1:{"name":"Ada","action":"search","q":"kafka"}' \
-        'user-3:{"name":"Linus","action":"login"}' \
-        'user-2:{"name":"Grace","action":"logout"}' \
-        'user-1:{"name":"Ada","action":"logout"}' |
+        'ada:{"name":"Ada","action":"login"}' \
+        'grace:{"name":"Grace","action":"login"}' \
+        'ada:{"name":"Ada","action":"search","q":"kafka"}' \
+        'ken:{"name":"Ken","action":"login"}' \
+        'grace:{"name":"Grace","action":"logout"}' \
+        'ada:{"name":"Ada","action":"logout"}' |
         "$KAFKIT" produce -b "$brokers" -t demo -K : -H source=demo
 
 echo "== reading them back: kafkit consume -o beginning -e -f ..."
