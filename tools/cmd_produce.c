@@ -51,6 +51,7 @@ typedef struct produce_state_s {
         uint64_t delivery_failed;      /* seen failing in the delivery cb */
         unsigned since_poll;
         int stop;                      /* fatal send error or -c reached */
+        int primed;                    /* the first record was awaited */
         int failed_input;              /* an input could not be read */
         char first_err[KAFKIT_ERRSTR_SIZE + 64];
 } produce_state_t;
@@ -108,6 +109,28 @@ static void on_delivery(kafkit_producer_t *producer,
 
 /* --------------------------------------------------------------------- send */
 
+/*
+ * Waits for the first record's delivery before sending more. Until the
+ * producer knows the topic's partitions, records wait unpartitioned, and
+ * once metadata arrives librdkafka's sticky partitioner gives every one of
+ * them the same partition (it switches only every
+ * sticky.partitioning.linger.ms): a fast reader would pile the first
+ * hundreds of thousands of unkeyed records onto one partition. One round
+ * trip spreads them as intended.
+ */
+static void prime(produce_state_t *st)
+{
+        kafkit_error_t err;
+        size_t remaining = 1;
+
+        st->primed = 1;
+        while (remaining > 0 && !cli_stop)
+                if (kafkit_producer_flush(st->producer, 200, &remaining, &err) !=
+                            KAFKIT_OK &&
+                    err.code != KAFKIT_ERR_TIMEOUT)
+                        break;
+}
+
 static void send_record(produce_state_t *st, const char *data, size_t len)
 {
         const produce_opts_t *o = st->opts;
@@ -137,6 +160,8 @@ static void send_record(produce_state_t *st, const char *data, size_t len)
         }
         st->records++;
         st->bytes += len;
+        if (!st->primed)
+                prime(st);
         if (o->count > 0 && (int64_t)st->records >= o->count)
                 st->stop = 1;
         if (++st->since_poll >= POLL_EVERY) {
@@ -454,6 +479,7 @@ int cmd_produce(int argc, char **argv)
         st.rec = (kafkit_record_t)KAFKIT_RECORD_INIT;
         st.rec.topic = o.topic;
         st.rec.partition = o.partition;
+        st.primed = o.partition != KAFKIT_PARTITION_ANY;
         st.rec.headers = o.header_cnt ? o.headers : NULL;
         st.rec.header_cnt = o.header_cnt;
         if (o.fixed_key) {
