@@ -17,6 +17,7 @@
 #include "internal.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,13 @@ struct kafkit_consumer_s {
         kafkit_assigned_t *parts;
         size_t cnt, cap;
         size_t at_end_cnt; /* how many parts[] have at_end set */
+
+        /* The first client-level error (all brokers down, authentication,
+         * fatal...) not yet reported by poll. Set by the error callback,
+         * which librdkafka may run on its own threads: hence the lock. */
+        pthread_mutex_t err_lock;
+        int err_pending;
+        kafkit_error_t client_err;
 };
 
 /* ------------------------------------------------------ assignment list */
@@ -289,6 +297,54 @@ static void kafkit_consumer_commit_cb(rd_kafka_t *rk,
 
 /* ------------------------------------------------------------ lifecycle */
 
+/* ------------------------------------------------------- client errors */
+
+/*
+ * librdkafka reports client-level trouble (brokers unreachable, failed
+ * authentication, a fatal error) to the error callback, not as consumer
+ * events. Without this the application would see only a log line and wait
+ * forever; with it, the next poll returns NULL with the error set. Plain
+ * disconnects (__TRANSPORT) are recovered by librdkafka and only logged.
+ */
+static void kafkit_consumer_error_cb(rd_kafka_t *rk, int rerr, const char *reason, void *opaque)
+{
+        kafkit_consumer_t *c = opaque;
+        char fatal[512];
+        kafkit_err_t code = kafkit_err_from_rd(rerr);
+
+        if (rerr == RD_KAFKA_RESP_ERR__TRANSPORT)
+                return; /* librdkafka logged the disconnect and reconnects */
+        if (rerr == RD_KAFKA_RESP_ERR__FATAL) {
+                rerr = rd_kafka_fatal_error(rk, fatal, sizeof(fatal));
+                reason = fatal;
+                code = KAFKIT_ERR_FATAL;
+        }
+        if (code == KAFKIT_OK)
+                code = KAFKIT_ERR_KAFKA;
+        pthread_mutex_lock(&c->err_lock);
+        if (!c->err_pending || code == KAFKIT_ERR_FATAL) {
+                kafkit_err_set(&c->client_err, code, rerr, "consumer: %s", reason);
+                c->err_pending = 1;
+        }
+        pthread_mutex_unlock(&c->err_lock);
+}
+
+/* Moves a pending client error into *err; returns 1 if there was one. */
+static int kafkit_consumer_take_error(kafkit_consumer_t *c, kafkit_error_t *err)
+{
+        int had;
+
+        if (!__atomic_load_n(&c->err_pending, __ATOMIC_ACQUIRE))
+                return 0;
+        pthread_mutex_lock(&c->err_lock);
+        had = c->err_pending;
+        if (had && err)
+                *err = c->client_err;
+        c->err_pending = 0;
+        pthread_mutex_unlock(&c->err_lock);
+        return had;
+}
+
 static kafkit_err_t kafkit_consumer_mode(const kafkit_conf_t *conf,
                                          kafkit_commit_mode_t *mode,
                                          kafkit_error_t *err)
@@ -337,6 +393,7 @@ static rd_kafka_conf_t *kafkit_consumer_rd_conf(kafkit_consumer_t *c,
 
 static void kafkit_consumer_free(kafkit_consumer_t *c)
 {
+        pthread_mutex_destroy(&c->err_lock);
         kafkit_assigned_clear(c);
         free(c->parts);
         free(c);
@@ -358,6 +415,7 @@ kafkit_consumer_t *kafkit_consumer_new(kafkit_conf_t *conf, kafkit_error_t *err)
                 kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0, "consumer: out of memory");
                 return NULL;
         }
+        pthread_mutex_init(&c->err_lock, NULL);
         kafkit_conf_logger(conf, &c->lg);
         if (kafkit_consumer_mode(conf, &c->mode, err))
                 goto fail;
@@ -372,6 +430,7 @@ kafkit_consumer_t *kafkit_consumer_new(kafkit_conf_t *conf, kafkit_error_t *err)
         rd_kafka_conf_set_opaque(rdc, c);
         rd_kafka_conf_set_rebalance_cb(rdc, kafkit_consumer_rebalance_cb);
         rd_kafka_conf_set_offset_commit_cb(rdc, kafkit_consumer_commit_cb);
+        rd_kafka_conf_set_error_cb(rdc, kafkit_consumer_error_cb);
         if (!(c->rk = rd_kafka_new(RD_KAFKA_CONSUMER, rdc, errstr, sizeof(errstr)))) {
                 rd_kafka_conf_destroy(rdc);
                 kafkit_err_set(err, KAFKIT_ERR_CONF, 0, "consumer: %s", errstr);
@@ -695,8 +754,12 @@ kafkit_message_t *kafkit_consumer_poll(kafkit_consumer_t *c, int timeout_ms, kaf
                 return NULL;
         }
         kafkit_error_clear(err);
-        if (!(rkm = rd_kafka_consumer_poll(c->rk, timeout_ms)))
+        if (kafkit_consumer_take_error(c, err))
                 return NULL;
+        if (!(rkm = rd_kafka_consumer_poll(c->rk, timeout_ms))) {
+                kafkit_consumer_take_error(c, err);
+                return NULL;
+        }
         kafkit_consumer_track(c, rkm);
         return kafkit_message_wrap(rkm);
 }

@@ -82,7 +82,6 @@ static rd_kafka_conf_t *kafkit_producer_rd_conf(const kafkit_conf_t *conf, kafki
                 "acks", "all",
                 "partitioner", "murmur2_random",
                 "linger.ms", "10",
-                "queue.buffering.max.messages", "500000",
                 NULL
         };
         const char *defaults[sizeof(base) / sizeof(base[0]) + 2];
@@ -145,6 +144,55 @@ static void kafkit_producer_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *rkm,
         p->dr_cb(p, &d, p->dr_opaque);
 }
 
+/*
+ * Client-level errors (brokers unreachable, authentication) are logged once
+ * through kafkit's logger; librdkafka keeps retrying, and a record that
+ * cannot be delivered in time gets a failed delivery report. A fatal error
+ * makes the next send fail with KAFKIT_ERR_FATAL.
+ */
+static void kafkit_producer_error_cb(rd_kafka_t *rk, int rerr, const char *reason, void *opaque)
+{
+        kafkit_producer_t *p = opaque;
+
+        (void)rk;
+        /* librdkafka already logged the disconnect itself */
+        if (rerr != RD_KAFKA_RESP_ERR__TRANSPORT)
+                kafkit_log(&p->lg, KAFKIT_LOG_ERR, "PRODUCER", "%s", reason);
+}
+
+/* ---------------------------------------------------------------- topics */
+
+kafkit_err_t kafkit_producer_prepare_topic(kafkit_producer_t *p,
+                                           const char *topic,
+                                           int timeout_ms,
+                                           int32_t *partition_cnt,
+                                           kafkit_error_t *err)
+{
+        kafkit_metadata_t *md;
+        const kafkit_topic_info_t *t;
+        kafkit_err_t code = KAFKIT_OK;
+
+        if (!p || !topic || !*topic)
+                return kafkit_err_set(err, KAFKIT_ERR_INVALID_ARG, 0,
+                                      "prepare topic: %s", !p ? "NULL producer" : "no topic name");
+        /* Through the producer's own handle: the answer also updates the
+         * partition count its partitioner uses. */
+        if (!(md = kafkit_metadata_from_rd(p->rk, topic, timeout_ms, err)))
+                return err ? err->code : KAFKIT_ERR_KAFKA;
+        t = md->topic_cnt == 1 ? &md->topics[0] : NULL;
+        if (!t)
+                code = kafkit_err_set(err, KAFKIT_ERR_NOT_FOUND, 0,
+                                      "topic \"%s\": not in the cluster's metadata", topic);
+        else if (t->kafka_code)
+                code = kafkit_err_set(err, kafkit_err_from_rd(t->kafka_code), t->kafka_code,
+                                      "topic \"%s\": %s", topic,
+                                      rd_kafka_err2str(t->kafka_code));
+        else if (partition_cnt)
+                *partition_cnt = (int32_t)t->partition_cnt;
+        kafkit_metadata_destroy(md);
+        return code;
+}
+
 /* ------------------------------------------------------------ lifecycle */
 
 kafkit_producer_t *kafkit_producer_new(kafkit_conf_t *conf, kafkit_error_t *err)
@@ -170,6 +218,7 @@ kafkit_producer_t *kafkit_producer_new(kafkit_conf_t *conf, kafkit_error_t *err)
                 goto fail;
         rd_kafka_conf_set_opaque(rdc, p);
         rd_kafka_conf_set_dr_msg_cb(rdc, kafkit_producer_dr_cb);
+        rd_kafka_conf_set_error_cb(rdc, kafkit_producer_error_cb);
         if (!(p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, rdc, errstr, sizeof(errstr)))) {
                 rd_kafka_conf_destroy(rdc);
                 kafkit_err_set(err, KAFKIT_ERR_CONF, 0, "producer: %s", errstr);

@@ -225,11 +225,23 @@ grep -q "consume" "$T/out" || fail "--help does not list consume"
 expect_rc 1 30 consume -b "$BROKERS" -t no-such-topic -e
 grep -q "no-such-topic" "$T/err" || fail "unknown topic not named: $(cat "$T/err")"
 expect_rc 1 30 consume -b "$BROKERS" -t rt -p 7 -e
-echo x | timeout 30 "$KAFKIT" produce -q -b 127.0.0.1:1 -t x \
-        -X message.timeout.ms=2000 >/dev/null 2>"$T/err"
+# A dead cluster is found by the topic lookup (-m), before anything is sent.
+echo x | timeout 30 "$KAFKIT" produce -q -b 127.0.0.1:1 -t x -m 2 >/dev/null 2>"$T/err"
 rc=$?
 [ "$rc" -eq 1 ] || fail "produce to a dead broker: exit $rc, expected 1"
-grep -q "1 of 1 records failed" "$T/err" || fail "produce failure count: $(cat "$T/err")"
+grep -q 'topic "x"' "$T/err" || fail "produce to a dead broker: topic not named: $(cat "$T/err")"
+# -p past the last partition is refused before sending.
+echo x | timeout 30 "$KAFKIT" produce -q -b "$BROKERS" -t rt -p 7 >/dev/null 2>"$T/err"
+rc=$?
+[ "$rc" -eq 1 ] || fail "produce -p 7 to a 1-partition topic: exit $rc, expected 1"
+grep -q "partition 7 does not exist" "$T/err" || fail "produce -p 7: $(cat "$T/err")"
+# Records that fail are counted: 2 of 3 are larger than message.max.bytes.
+{ printf 'small\n'; head -c 3000 /dev/zero | tr '\0' a; echo; head -c 3000 /dev/zero | tr '\0' b; echo; } |
+        timeout 30 "$KAFKIT" produce -q -b "$BROKERS" -t rt -X message.max.bytes=1000 \
+        >/dev/null 2>"$T/err"
+rc=$?
+[ "$rc" -eq 1 ] || fail "produce of oversized records: exit $rc, expected 1"
+grep -q "2 of 3 records failed" "$T/err" || fail "produce failure count: $(cat "$T/err")"
 expect_rc 1 30 consume -q -b 127.0.0.1:1 -t x -e -X socket.timeout.ms=2000
 expect_rc 1 30 list -q -b 127.0.0.1:1 -m 2
 

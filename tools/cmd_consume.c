@@ -424,9 +424,14 @@ static void loop(consume_state_t *st)
                 kafkit_error_clear(&err);
                 n = kafkit_consumer_poll_batch(st->consumer, POLL_MS, st->msgs, max, &err);
                 if (n == 0 && err.code != KAFKIT_OK) {
+                        /* A client error (say, all brokers down): with -E
+                         * only a fatal one stops the run. */
                         cli_err_kafkit(&err);
-                        st->rc = CLI_EXIT_FAILURE;
-                        break;
+                        if (!st->opts->keep_going || err.code == KAFKIT_ERR_FATAL) {
+                                st->rc = CLI_EXIT_FAILURE;
+                                break;
+                        }
+                        continue;
                 }
                 for (i = 0; i < n; i++) {
                         if (!st->done)

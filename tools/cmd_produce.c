@@ -23,12 +23,14 @@
 #define READ_CHUNK (1024 * 1024)       /* bytes asked of each read(2) */
 #define INITIAL_BUF (4 * 1024 * 1024)  /* grows for longer records */
 #define POLL_EVERY 1024                /* sends between delivery polls */
+#define TOPIC_LOOKUP_S 10              /* default -m: the first topic lookup */
 
 typedef struct produce_opts_s {
         cli_common_t common;
         const char *topic;
         int32_t partition;
         int64_t count;                 /* -c, 0: no limit */
+        int lookup_ms;                 /* -m, in ms */
         const char *fixed_key;         /* -k */
         char *delim;
         size_t delim_len;
@@ -51,7 +53,6 @@ typedef struct produce_state_s {
         uint64_t delivery_failed;      /* seen failing in the delivery cb */
         unsigned since_poll;
         int stop;                      /* fatal send error or -c reached */
-        int primed;                    /* the first record was awaited */
         int failed_input;              /* an input could not be read */
         char first_err[KAFKIT_ERRSTR_SIZE + 64];
 } produce_state_t;
@@ -71,6 +72,7 @@ static void usage(FILE *out)
               "  -k KEY            key of every record (-K keys take precedence)\n"
               "  -H NAME=VALUE     add a header (repeatable; NAME alone: null value)\n"
               "  -c COUNT          stop after COUNT records\n"
+              "  -m SECONDS        how long the topic lookup may take (default 10)\n"
               "  -b BROKERS        bootstrap brokers (default $KAFKIT_BROKERS,\n"
               "                    else localhost:9092)\n"
               "  -X PROP=VALUE     set a configuration property (repeatable)\n"
@@ -79,6 +81,9 @@ static void usage(FILE *out)
               "  -h, --help        this help\n"
               "\n"
               "Delimiters take the escapes \\n \\t \\r \\0 \\\\ \\xHH.\n"
+              "The topic is looked up first (at most -m SECONDS, default 10), so an\n"
+              "unreachable cluster, a missing topic or a bad -p fails at once.\n"
+              "Example: printf 'k1:v1\\nk2:v2\\n' | kafkit produce -t demo -K :\n"
               "Exits 0 when every record was delivered, 1 if any failed, 2 on\n"
               "usage errors.\n",
               out);
@@ -110,25 +115,27 @@ static void on_delivery(kafkit_producer_t *producer,
 /* --------------------------------------------------------------------- send */
 
 /*
- * Waits for the first record's delivery before sending more. Until the
- * producer knows the topic's partitions, records wait unpartitioned, and
- * once metadata arrives librdkafka's sticky partitioner gives every one of
- * them the same partition (it switches only every
- * sticky.partitioning.linger.ms): a fast reader would pile the first
- * hundreds of thousands of unkeyed records onto one partition. One round
- * trip spreads them as intended.
+ * Looks the topic up through the producer before the first record: records
+ * are then partitioned at once (not piled onto one partition when metadata
+ * arrives), and an unreachable cluster, a missing topic or a -p past the
+ * last partition fail now, not after message.timeout.ms.
  */
-static void prime(produce_state_t *st)
+static int prepare(produce_state_t *st)
 {
         kafkit_error_t err;
-        size_t remaining = 1;
+        int32_t cnt = 0;
 
-        st->primed = 1;
-        while (remaining > 0 && !cli_stop)
-                if (kafkit_producer_flush(st->producer, 200, &remaining, &err) !=
-                            KAFKIT_OK &&
-                    err.code != KAFKIT_ERR_TIMEOUT)
-                        break;
+        if (kafkit_producer_prepare_topic(st->producer, st->opts->topic, st->opts->lookup_ms, &cnt,
+                                          &err) != KAFKIT_OK) {
+                cli_err_kafkit(&err);
+                return -1;
+        }
+        if (st->opts->partition != KAFKIT_PARTITION_ANY && st->opts->partition >= cnt) {
+                cli_err("partition %d does not exist: topic %s has %d partition%s",
+                        (int)st->opts->partition, st->opts->topic, (int)cnt, cnt == 1 ? "" : "s");
+                return -1;
+        }
+        return 0;
 }
 
 static void send_record(produce_state_t *st, const char *data, size_t len)
@@ -160,8 +167,6 @@ static void send_record(produce_state_t *st, const char *data, size_t len)
         }
         st->records++;
         st->bytes += len;
-        if (!st->primed)
-                prime(st);
         if (o->count > 0 && (int64_t)st->records >= o->count)
                 st->stop = 1;
         if (++st->since_poll >= POLL_EVERY) {
@@ -304,6 +309,7 @@ static int opts_alloc(produce_opts_t *o, int argc)
 {
         memset(o, 0, sizeof(*o));
         o->partition = KAFKIT_PARTITION_ANY;
+        o->lookup_ms = TOPIC_LOOKUP_S * 1000;
         if (cli_common_init(&o->common, "produce", argc))
                 return -1;
         o->headers = calloc((size_t)argc, sizeof(*o->headers));
@@ -343,6 +349,14 @@ static int take_opt(produce_opts_t *o, int opt, const char *arg)
         case 'k':
                 o->fixed_key = arg;
                 return 0;
+        case 'm':
+                if (cli_parse_i64(arg, 1, 86400, &v)) {
+                        cli_usage_err("produce", "-m \"%s\": not a number of seconds (1-86400)",
+                                      arg);
+                        return -1;
+                }
+                o->lookup_ms = (int)v * 1000;
+                return 0;
         case 'D':
                 free(o->delim);
                 o->delim = NULL;
@@ -373,7 +387,7 @@ static int parse_args(produce_opts_t *o, int argc, char **argv)
 
         opterr = 0;
         optind = 0;
-        while ((opt = getopt_long(argc, argv, ":t:p:c:k:D:K:H:h" CLI_COMMON_OPTS,
+        while ((opt = getopt_long(argc, argv, ":t:p:c:k:m:D:K:H:h" CLI_COMMON_OPTS,
                                   longopts, NULL)) != -1) {
                 if (opt == '?' || opt == ':')
                         return cli_bad_opt("produce", opt, argv);
@@ -440,6 +454,11 @@ static int run(produce_state_t *st, char **inputs, int input_cnt)
         struct timespec t0, t1;
         int i;
 
+        if (prepare(st)) {
+                kafkit_producer_close(st->producer, 0);
+                st->producer = NULL;
+                return CLI_EXIT_FAILURE;
+        }
         clock_gettime(CLOCK_MONOTONIC, &t0);
         if (input_cnt == 0 && produce_input(st, "-"))
                 st->failed_input = 1;
@@ -479,7 +498,6 @@ int cmd_produce(int argc, char **argv)
         st.rec = (kafkit_record_t)KAFKIT_RECORD_INIT;
         st.rec.topic = o.topic;
         st.rec.partition = o.partition;
-        st.primed = o.partition != KAFKIT_PARTITION_ANY;
         st.rec.headers = o.header_cnt ? o.headers : NULL;
         st.rec.header_cnt = o.header_cnt;
         if (o.fixed_key) {

@@ -118,9 +118,13 @@ kafkit_err_t kafkit_consumer_assign_topic(kafkit_consumer_t *consumer,
 /**
  * Waits up to timeout_ms for the next event: a record, an end-of-partition
  * event or a consumer error (see kafkit_message_kind()). Returns NULL on
- * timeout, or on a failure of the call itself with err set. The caller owns
- * the result and frees it with kafkit_message_destroy(). Not thread-safe for
- * the same consumer.
+ * timeout (err->code KAFKIT_OK), or with err set when the call failed or the
+ * client reported an error since the last poll (all brokers down, failed
+ * authentication, ...: err->code KAFKIT_ERR_KAFKA with err->kafka_code, or
+ * KAFKIT_ERR_FATAL when the consumer cannot go on and must be closed).
+ * librdkafka keeps retrying after non-fatal errors, so polling may go on.
+ * The caller owns the result and frees it with kafkit_message_destroy().
+ * Not thread-safe for the same consumer.
  */
 kafkit_message_t *kafkit_consumer_poll(kafkit_consumer_t *consumer,
                                        int timeout_ms,

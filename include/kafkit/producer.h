@@ -113,6 +113,23 @@ kafkit_err_t kafkit_producer_send(kafkit_producer_t *producer,
                                   kafkit_error_t *err);
 
 /**
+ * Looks `topic` up in the cluster through this producer, waiting up to
+ * timeout_ms, and sets *partition_cnt (if not NULL). Call it before a burst
+ * of sends: records sent before the producer knows a topic's partitions are
+ * held back and then all given one partition by the sticky partitioner, and
+ * an unreachable cluster would only show up as delivery timeouts
+ * (message.timeout.ms, 5 minutes by default). Errors: KAFKIT_ERR_TIMEOUT or
+ * KAFKIT_ERR_KAFKA when the cluster did not answer, KAFKIT_ERR_NOT_FOUND when
+ * the topic does not exist (and the cluster does not create it). `topic` is
+ * borrowed. Thread-safe.
+ */
+kafkit_err_t kafkit_producer_prepare_topic(kafkit_producer_t *producer,
+                                           const char *topic,
+                                           int timeout_ms,
+                                           int32_t *partition_cnt,
+                                           kafkit_error_t *err);
+
+/**
  * Serves queued delivery callbacks, waiting up to timeout_ms for the first.
  * Returns how many were served. Call it regularly while producing.
  */
