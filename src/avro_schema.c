@@ -791,7 +791,47 @@ static kafkit_err_t schema_build(av_parse_t *pc, json_t *doc)
         return KAFKIT_OK;
 }
 
+/* Parses the referenced schemas into pc's name space, in order; their
+ * nodes stay owned by the schema, which may point at them. */
+static kafkit_err_t parse_refs(av_parse_t *pc, const char *const *refs, size_t n_refs)
+{
+        kafkit_err_t r = KAFKIT_OK;
+        json_error_t jerr;
+        av_node_t *root;
+        json_t *doc;
+        size_t i;
+
+        if (n_refs && !refs)
+                return kafkit_err_set(pc->err, KAFKIT_ERR_INVALID_ARG, 0,
+                                      "schema: %zu references but no list", n_refs);
+        for (i = 0; i < n_refs && r == KAFKIT_OK; i++) {
+                if (!refs[i] || !(doc = json_loads(refs[i], JSON_DECODE_ANY, &jerr)))
+                        return kafkit_err_set(pc->err, KAFKIT_ERR_PARSE, 0,
+                                              "schema reference [%zu]: invalid JSON "
+                                              "at line %d column %d: %s", i,
+                                              refs[i] ? jerr.line : 0,
+                                              refs[i] ? jerr.column : 0,
+                                              refs[i] ? jerr.text : "no text");
+                pc->plen = 0;
+                path_push(pc, "reference [%zu] $", i);
+                r = parse_type(pc, doc, "", &root);
+                json_decref(doc);
+        }
+        pc->plen = 0;
+        path_push(pc, "$");
+        return r;
+}
+
 kafkit_avro_schema_t *kafkit_avro_schema_new(const char *text, size_t len, kafkit_error_t *err)
+{
+        return kafkit_avro_schema_new_with_refs(text, len, NULL, 0, err);
+}
+
+kafkit_avro_schema_t *kafkit_avro_schema_new_with_refs(const char *text,
+                                                       size_t len,
+                                                       const char *const *refs,
+                                                       size_t n_refs,
+                                                       kafkit_error_t *err)
 {
         av_parse_t pc = { .err = err, .path = "$", .plen = 1 };
         json_error_t jerr;
@@ -814,7 +854,7 @@ kafkit_avro_schema_t *kafkit_avro_schema_new(const char *text, size_t len, kafki
                 kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0, "schema: out of memory");
                 goto fail;
         }
-        if (schema_build(&pc, doc) != KAFKIT_OK)
+        if (parse_refs(&pc, refs, n_refs) != KAFKIT_OK || schema_build(&pc, doc) != KAFKIT_OK)
                 goto fail;
         json_decref(doc);
         return pc.s;

@@ -47,9 +47,33 @@ typedef struct kafkit_prop_s {
 static kafkit_prop_check_t kafkit_check_url_list;
 static kafkit_prop_check_t kafkit_check_enum;
 static kafkit_prop_check_t kafkit_check_int_range;
+static kafkit_prop_check_t kafkit_check_string;
+static kafkit_prop_check_t kafkit_check_user_info;
+static kafkit_prop_check_t kafkit_check_header;
 
 static const kafkit_prop_t kafkit_props[] = {
         { "schema.registry.url", 0, kafkit_check_url_list, NULL },
+        /* Schema Registry client (registry.h documents each) */
+        { "basic.auth.credentials.source", 0, kafkit_check_enum, "URL|USER_INFO" },
+        { "basic.auth.user.info", 0, kafkit_check_user_info, NULL },
+        { "schema.registry.basic.auth.user.info", 0, kafkit_check_user_info, NULL },
+        { "bearer.auth.credentials.source", 0, kafkit_check_enum, "STATIC_TOKEN" },
+        { "bearer.auth.token", 0, kafkit_check_string, "nonempty" },
+        { "request.header.", 1, kafkit_check_header, NULL },
+        { "schema.registry.ssl.ca.location", 0, kafkit_check_string, "nonempty" },
+        { "schema.registry.ssl.certificate.location", 0, kafkit_check_string, "nonempty" },
+        { "schema.registry.ssl.key.location", 0, kafkit_check_string, "nonempty" },
+        { "schema.registry.ssl.key.password", 0, kafkit_check_string, NULL },
+        { "schema.registry.ssl.endpoint.identification.algorithm", 0, kafkit_check_enum,
+          "|https|HTTPS|none|NONE" },
+        { "schema.registry.connect.timeout.ms", 0, kafkit_check_int_range, "1..2147483647" },
+        { "schema.registry.request.timeout.ms", 0, kafkit_check_int_range, "1..2147483647" },
+        { "schema.registry.max.retries", 0, kafkit_check_int_range, "0..100" },
+        { "schema.registry.retries.wait.ms", 0, kafkit_check_int_range, "0..3600000" },
+        { "schema.registry.retries.max.wait.ms", 0, kafkit_check_int_range, "0..3600000" },
+        { "schema.registry.cache.capacity", 0, kafkit_check_int_range, "1..10000000" },
+        { "latest.cache.ttl.sec", 0, kafkit_check_int_range, "-1..2147483" },
+        { "missing.id.cache.ttl.sec", 0, kafkit_check_int_range, "0..2147483" },
         { "kafkit.commit.mode", 0, kafkit_check_enum, "auto|marked|manual" },
         { "kafkit.produce.block.ms", 0, kafkit_check_int_range, "0..2147483647" },
 };
@@ -87,6 +111,52 @@ static kafkit_err_t kafkit_check_url_list(const char *name,
                                               name, (int)n, p);
                 p = end ? end + 1 : NULL;
         } while (p);
+        return KAFKIT_OK;
+}
+
+/* Any string; with `arg` "nonempty", any but "". */
+static kafkit_err_t kafkit_check_string(const char *name,
+                                        const char *value,
+                                        const char *arg,
+                                        kafkit_error_t *err)
+{
+        if (arg && !*value)
+                return kafkit_err_set(err, KAFKIT_ERR_CONF, 0,
+                                      "invalid value for '%s': must not be empty", name);
+        return KAFKIT_OK;
+}
+
+/* "user:password"; the value is a secret, so it is never quoted. */
+static kafkit_err_t kafkit_check_user_info(const char *name,
+                                           const char *value,
+                                           const char *arg,
+                                           kafkit_error_t *err)
+{
+        (void)arg;
+        if (!strchr(value, ':') || value[0] == ':')
+                return kafkit_err_set(err, KAFKIT_ERR_CONF, 0,
+                                      "invalid value for '%s': expected 'user:password'", name);
+        return KAFKIT_OK;
+}
+
+/* request.header.NAME=value: NAME an HTTP token, the value one line. */
+static kafkit_err_t kafkit_check_header(const char *name,
+                                        const char *value,
+                                        const char *arg,
+                                        kafkit_error_t *err)
+{
+        const char *h = strchr(name, '.') ? strchr(strchr(name, '.') + 1, '.') + 1 : name;
+
+        (void)arg;
+        if (strspn(h, "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"
+                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(h))
+                return kafkit_err_set(err, KAFKIT_ERR_CONF, 0,
+                                      "invalid property '%s': '%s' is not an HTTP header name",
+                                      name, h);
+        if (strpbrk(value, "\r\n"))
+                return kafkit_err_set(err, KAFKIT_ERR_CONF, 0,
+                                      "invalid value for '%s': a header value is one line",
+                                      name);
         return KAFKIT_OK;
 }
 

@@ -1,6 +1,6 @@
 /*
  * kafkit.c: the `kafkit` program's entry point: dispatches argv[1] to a
- * subcommand (produce, consume, list, dev), and answers --version and
+ * subcommand (produce, consume, list, dev, registry), and answers --version and
  * --help itself.
  *
  * A later kcat compatibility mode will take argv[1] of -P, -C, -L or -Q; it
@@ -22,6 +22,7 @@ static const subcommand_t subcommands[] = {
         { "consume", cmd_consume, "print records of topics, alone or in a group" },
         { "list", cmd_list, "list brokers, topics and partitions" },
         { "dev", cmd_dev, "run an in-process development cluster" },
+        { "registry", cmd_registry, "run a development Schema Registry" },
 };
 
 #define SUBCOMMAND_CNT (sizeof(subcommands) / sizeof(subcommands[0]))

@@ -107,6 +107,23 @@ kafkit_avro_schema_t *kafkit_avro_schema_new(const char *text,
                                              size_t len,
                                              kafkit_error_t *err);
 
+/**
+ * As kafkit_avro_schema_new(), for a schema that uses named types defined
+ * in other schemas (Schema Registry "references"): the `n_refs` texts in
+ * `refs` (NUL-terminated) are parsed first, in order, into the same name
+ * space, so each may use the types of the ones before it and `text` may
+ * use them all. List a reference's own references before it. The result's
+ * text, canonical form and fingerprint are those of `text`, with the
+ * referenced types written out where the Parsing Canonical Form needs
+ * them. An error in a reference says "reference [i]". `refs` is borrowed;
+ * the caller owns the result. Thread-safe.
+ */
+kafkit_avro_schema_t *kafkit_avro_schema_new_with_refs(const char *text,
+                                                       size_t len,
+                                                       const char *const *refs,
+                                                       size_t n_refs,
+                                                       kafkit_error_t *err);
+
 /** Frees a schema. NULL is ignored. Not while other threads use it. */
 void kafkit_avro_schema_destroy(kafkit_avro_schema_t *schema);
 
@@ -230,6 +247,98 @@ kafkit_err_t kafkit_avro_resolver_decode_json(const kafkit_avro_resolver_t *reso
                                               kafkit_avro_json_style_t style,
                                               kafkit_buf_t *out,
                                               kafkit_error_t *err);
+
+/* ----------------------------------------------------------- compatibility */
+
+/**
+ * Schema Registry compatibility levels: which existing schemas of a subject
+ * a new schema is checked against, and in which direction.
+ *  - BACKWARD: the new schema reads data written with the latest one;
+ *  - FORWARD: the latest reads data written with the new one;
+ *  - FULL: both; the _TRANSITIVE forms check every existing schema, not
+ *    only the latest; NONE checks nothing.
+ */
+typedef enum kafkit_avro_compat_level_e {
+        KAFKIT_AVRO_COMPAT_NONE = 0,
+        KAFKIT_AVRO_COMPAT_BACKWARD,
+        KAFKIT_AVRO_COMPAT_BACKWARD_TRANSITIVE,
+        KAFKIT_AVRO_COMPAT_FORWARD,
+        KAFKIT_AVRO_COMPAT_FORWARD_TRANSITIVE,
+        KAFKIT_AVRO_COMPAT_FULL,
+        KAFKIT_AVRO_COMPAT_FULL_TRANSITIVE,
+        KAFKIT_AVRO_COMPAT__COUNT       /**< number of levels, not a level */
+} kafkit_avro_compat_level_t;
+
+/** The level's name as Schema Registry spells it ("BACKWARD"), or "?".
+ *  Static string; thread-safe. */
+const char *kafkit_avro_compat_level_name(kafkit_avro_compat_level_t level);
+
+/** Parses a level name (exact, upper case as Schema Registry has it) into
+ *  *level. Returns KAFKIT_OK or KAFKIT_ERR_INVALID_ARG (err names the
+ *  text). Thread-safe. */
+kafkit_err_t kafkit_avro_compat_level_parse(const char *name,
+                                            kafkit_avro_compat_level_t *level,
+                                            kafkit_error_t *err);
+
+/** Why a check failed: a list of messages, one per incompatibility. */
+typedef struct kafkit_avro_compat_reasons_s kafkit_avro_compat_reasons_t;
+
+/** An empty list; NULL when out of memory. The caller owns it. */
+kafkit_avro_compat_reasons_t *kafkit_avro_compat_reasons_new(void);
+
+/** Frees a list. NULL is ignored. */
+void kafkit_avro_compat_reasons_destroy(kafkit_avro_compat_reasons_t *reasons);
+
+/** Number of messages in the list. */
+size_t kafkit_avro_compat_reasons_count(const kafkit_avro_compat_reasons_t *reasons);
+
+/** The i-th message, or NULL when i is out of range. Owned by the list,
+ *  valid until it is destroyed. Messages read
+ *  "READER_FIELD_MISSING_DEFAULT_VALUE at /fields/2 (field 'email'): ...",
+ *  the kind first (Avro's names: NAME_MISMATCH, FIXED_SIZE_MISMATCH,
+ *  MISSING_ENUM_SYMBOLS, READER_FIELD_MISSING_DEFAULT_VALUE, TYPE_MISMATCH,
+ *  MISSING_UNION_BRANCH), then the path in the reader schema. */
+const char *kafkit_avro_compat_reasons_get(const kafkit_avro_compat_reasons_t *reasons,
+                                           size_t i);
+
+/**
+ * Can `reader` read data written with `writer`, by Avro's rules? Checks
+ * the whole schemas, not only the parts a given record uses: every
+ * promotion (int->long/float/double, long->float/double, float->double,
+ * string<->bytes), records and other named types matched by name (full or
+ * unqualified) or reader alias, every reader field the writer lacks has a
+ * default, every writer enum symbol is known to the reader (or the reader
+ * enum has a default), fixed sizes agree, every writer union branch is
+ * readable, recursion included.
+ *
+ * Sets *compatible to 1 or 0 and appends one message per problem to
+ * `reasons` (may be NULL). Returns KAFKIT_OK, or KAFKIT_ERR_NOMEM /
+ * KAFKIT_ERR_INVALID_ARG with err set (then *compatible is 0). The
+ * schemas are borrowed. Thread-safe for distinct `reasons`.
+ */
+kafkit_err_t kafkit_avro_compat_check(const kafkit_avro_schema_t *reader,
+                                      const kafkit_avro_schema_t *writer,
+                                      int *compatible,
+                                      kafkit_avro_compat_reasons_t *reasons,
+                                      kafkit_error_t *err);
+
+/**
+ * Checks `candidate` against the `n` existing schemas of a subject (oldest
+ * first, so existing[n-1] is the latest) under `level`. No existing schema,
+ * or NONE, is compatible. `labels` (may be NULL) names each existing schema
+ * in the messages ("version 3"); without it they say "existing[i]". Each
+ * message ends with the direction and the schema it was checked against:
+ * "... (new schema reading version 3)". Same results, ownership and
+ * threading as kafkit_avro_compat_check().
+ */
+kafkit_err_t kafkit_avro_compat_check_level(kafkit_avro_compat_level_t level,
+                                            const kafkit_avro_schema_t *candidate,
+                                            const kafkit_avro_schema_t *const *existing,
+                                            const char *const *labels,
+                                            size_t n,
+                                            int *compatible,
+                                            kafkit_avro_compat_reasons_t *reasons,
+                                            kafkit_error_t *err);
 
 #ifdef __cplusplus
 }

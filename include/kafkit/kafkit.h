@@ -17,5 +17,7 @@
 #include "metadata.h"
 #include "dev.h"
 #include "avro.h"
+#include "registry.h"
+#include "registry_server.h"
 
 #endif /* KAFKIT_KAFKIT_H */
