@@ -520,13 +520,18 @@ kafkit_err_t kafkit_avro_decode_json(const kafkit_avro_schema_t *schema,
                                       "avro decode: schema, data and out are required");
         saved = out->len;
         av_dec_init(&d, data ? data : "", len, style, out);
-        if (av_dec_value(&d, schema->root, 0) == 0 && d.p != d.end)
-                av_dec_fail(&d, d.p, "%zu trailing bytes after the value",
-                            (size_t)(d.end - d.p));
-        if (!d.failed && av_buf_need(out, 1))
-                av_dec_oom(&d);
-        if (d.failed)
-                return av_dec_error(&d, saved, err);
-        out->data[out->len] = '\0';
+        return av_dec_finish(&d, av_dec_value(&d, schema->root, 0), saved, err);
+}
+
+kafkit_err_t av_dec_finish(av_dec_t *d, int rc, size_t saved_len, kafkit_error_t *err)
+{
+        if (rc == 0 && d->p != d->end)
+                av_dec_fail(d, d->p, "%zu trailing bytes after the value",
+                            (size_t)(d->end - d->p));
+        if (!d->failed && av_buf_need(d->out, 1))
+                av_dec_oom(d);
+        if (d->failed)
+                return av_dec_error(d, saved_len, err);
+        d->out->data[d->out->len] = '\0';
         return KAFKIT_OK;
 }

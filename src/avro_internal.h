@@ -228,6 +228,12 @@ void av_dec_push_key(av_dec_t *d, const char *key, size_t len);
 void av_path_render(const av_dec_t *d, const char *root, kafkit_buf_t *b);
 /* Turns a failed decode into err; restores out->len to `saved_len`. */
 kafkit_err_t av_dec_error(av_dec_t *d, size_t saved_len, kafkit_error_t *err);
+/*
+ * Ends a top-level decode whose walk returned `rc`: trailing bytes are an
+ * error, the output is NUL-terminated, and on failure it is cut back to
+ * saved_len and *err says what and where.
+ */
+kafkit_err_t av_dec_finish(av_dec_t *d, int rc, size_t saved_len, kafkit_error_t *err);
 
 int av_read_long(av_dec_t *d, int64_t *v);
 int av_read_len(av_dec_t *d, size_t *len, const char *what);

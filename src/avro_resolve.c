@@ -622,13 +622,5 @@ kafkit_err_t kafkit_avro_resolver_decode_json(const kafkit_avro_resolver_t *rv,
                                       "avro decode: resolver, data and out are required");
         saved = out->len;
         av_dec_init(&d, data ? data : "", len, style, out);
-        if (rs_dec(&d, rv->root, 0) == 0 && d.p != d.end)
-                av_dec_fail(&d, d.p, "%zu trailing bytes after the value",
-                            (size_t)(d.end - d.p));
-        if (!d.failed && av_buf_need(out, 1))
-                av_dec_oom(&d);
-        if (d.failed)
-                return av_dec_error(&d, saved, err);
-        out->data[out->len] = '\0';
-        return KAFKIT_OK;
+        return av_dec_finish(&d, rs_dec(&d, rv->root, 0), saved, err);
 }
