@@ -449,6 +449,41 @@ kafkit_err_t kafkit_registry_get_by_id(kafkit_registry_t *r,
                              err);
 }
 
+static kafkit_err_t kafkit_guid_loader(kafkit_registry_t *r, const void *arg,
+                                       const kafkit_registry_schema_t **out,
+                                       kafkit_registry_error_t *err)
+{
+        kafkit_err_t code;
+        json_t *resp;
+
+        code = kafkit_registry_call(r, "GET", "/schemas/guids/%s", arg, 0, NULL, &resp, err);
+        if (code == KAFKIT_OK)
+                code = kafkit_schema_from_json(resp, -1, NULL, NULL, NULL, "a schema by guid",
+                                               out, err);
+        json_decref(resp);
+        return code;
+}
+
+kafkit_err_t kafkit_registry_get_by_guid(kafkit_registry_t *r,
+                                         const char *guid,
+                                         const kafkit_registry_schema_t **out,
+                                         kafkit_registry_error_t *err)
+{
+        kafkit_buf_t key = { 0 };
+        kafkit_err_t code = kafkit_check_args(r, guid, out, "kafkit_registry_get_by_guid",
+                                              err);
+
+        if (code)
+                return code;
+        if (kafkit_buf_append(&key, "G", 1) || kafkit_key_str(&key, guid))
+                code = kafkit_rerr_local(err, KAFKIT_ERR_NOMEM, "out of memory");
+        else
+                code = kafkit_cached(r, r->ids, &key, -1, r->missing_ttl_ms, kafkit_guid_loader,
+                                     guid, out, err);
+        kafkit_buf_free(&key);
+        return code;
+}
+
 typedef struct kafkit_version_req_s {
         const char *subject;
         int version;

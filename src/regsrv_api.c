@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ------------------------------------------------------- compatibility */
 
@@ -190,24 +191,82 @@ static rs_schema_t *schema_for_id(rs_store_t *st, const char *text, rs_err_t *e)
         return sc;
 }
 
+/*
+ * The schema's GUID, derived rather than stored so the log format stays as
+ * it is: the CRC-64 fingerprint of its canonical form in bytes 0-7, the id
+ * in bytes 12-15, as an RFC 9562 version-8 (custom) UUID. Distinct ids
+ * give distinct GUIDs, and a GUID names one id.
+ */
+void rs_schema_guid(const rs_schema_t *sc, char text[37])
+{
+        uint64_t fp = kafkit_avro_schema_fingerprint(sc->avro);
+        unsigned char b[16] = { 0 };
+        int i;
+
+        for (i = 0; i < 8; i++)
+                b[i] = (unsigned char)(fp >> (56 - 8 * i));
+        for (i = 0; i < 4; i++)
+                b[12 + i] = (unsigned char)((uint32_t)sc->id >> (24 - 8 * i));
+        b[6] = (unsigned char)((b[6] & 0x0f) | 0x80);
+        b[8] = 0x80;
+        snprintf(text, 37,
+                 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
+                 b[12], b[13], b[14], b[15]);
+}
+
+/* {schema, references?, id, guid} of a schema (lock held). */
+static int schema_answer(const rs_schema_t *sc, json_t **out, rs_err_t *e)
+{
+        char guid[37];
+        json_t *o;
+
+        rs_schema_guid(sc, guid);
+        o = json_pack("{s:s,s:i,s:s}", "schema", sc->text, "id", sc->id, "guid", guid);
+        if (o && json_array_size(sc->refs) && json_object_set(o, "references", sc->refs)) {
+                json_decref(o);
+                o = NULL;
+        }
+        return rs_answer(o, out, e);
+}
+
 int rs_schema_get(rs_store_t *st, const char *id, json_t **out, rs_err_t *e)
 {
         rs_schema_t *sc;
-        json_t *o = NULL;
         int r;
 
         pthread_mutex_lock(&st->lock);
-        if (!(sc = schema_for_id(st, id, e))) {
-                r = e->code;
-        } else {
-                o = json_pack("{s:s}", "schema", sc->text);
-                if (o && json_array_size(sc->refs) &&
-                    json_object_set(o, "references", sc->refs)) {
-                        json_decref(o);
-                        o = NULL;
-                }
-                r = rs_answer(o, out, e);
+        sc = schema_for_id(st, id, e);
+        r = sc ? schema_answer(sc, out, e) : e->code;
+        pthread_mutex_unlock(&st->lock);
+        return r;
+}
+
+/* The schema a GUID text names: its id is in the last 8 hex digits. */
+static rs_schema_t *schema_for_guid(rs_store_t *st, const char *guid, rs_err_t *e)
+{
+        char have[37];
+        unsigned long id = 0;
+        rs_schema_t *sc = NULL;
+
+        if (strlen(guid) == 36 && sscanf(guid + 28, "%8lx", &id) == 1 && id > 0 &&
+            id <= INT32_MAX && (sc = rs_schema_by_id(st, (int)id)) && rs_schema_used(st, sc)) {
+                rs_schema_guid(sc, have);
+                if (!strcasecmp(have, guid))
+                        return sc;
         }
+        rs_fail(e, RS_E_SCHEMA_NOT_FOUND, "Schema %s not found", guid);
+        return NULL;
+}
+
+int rs_schema_get_guid(rs_store_t *st, const char *guid, json_t **out, rs_err_t *e)
+{
+        rs_schema_t *sc;
+        int r;
+
+        pthread_mutex_lock(&st->lock);
+        sc = schema_for_guid(st, guid, e);
+        r = sc ? schema_answer(sc, out, e) : e->code;
         pthread_mutex_unlock(&st->lock);
         return r;
 }

@@ -255,6 +255,9 @@ static int route_schemas(rs_call_t *c)
                 c->out = json_pack("[s]", "AVRO");
                 return c->out ? 0 : RS_E_STORE;
         }
+        if (c->n_seg == 3 && !strcmp(c->seg[1], "guids"))
+                return is(c, "GET") ? rs_schema_get_guid(st, c->seg[2], &c->out, &c->err)
+                                    : RS_NO_METHOD;
         if (c->n_seg < 3 || c->n_seg > 4 || strcmp(c->seg[1], "ids") ||
             (c->n_seg == 4 && strcmp(c->seg[3], "versions")))
                 return RS_NO_PATH;

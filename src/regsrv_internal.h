@@ -89,6 +89,8 @@ int rs_lookup(rs_store_t *st, const char *subject, json_t *body, const rs_opts_t
 int rs_schema_get(rs_store_t *st, const char *id, json_t **out, rs_err_t *e);
 int rs_schema_versions(rs_store_t *st, const char *id, const rs_opts_t *o,
                        json_t **out, rs_err_t *e);
+/* GET /schemas/guids/{guid} (newer Confluent API); answers carry "guid". */
+int rs_schema_get_guid(rs_store_t *st, const char *guid, json_t **out, rs_err_t *e);
 /* GET /subjects, /subjects/{s}/versions, /subjects/{s}/versions/{v}. */
 int rs_subjects(rs_store_t *st, const rs_opts_t *o, json_t **out, rs_err_t *e);
 int rs_versions(rs_store_t *st, const char *subject, const rs_opts_t *o,
@@ -150,6 +152,9 @@ struct rs_store_s {
         kafkit_avro_compat_level_t level;
         int max_id;
 };
+
+/* The GUID of a schema, 36 characters and a NUL (regsrv_api.c). */
+void rs_schema_guid(const rs_schema_t *sc, char text[37]);
 
 /* A parsed request schema, before it becomes a record. */
 typedef struct rs_req_s {

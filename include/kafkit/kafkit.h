@@ -19,5 +19,6 @@
 #include "avro.h"
 #include "registry.h"
 #include "registry_server.h"
+#include "serdes.h"
 
 #endif /* KAFKIT_KAFKIT_H */

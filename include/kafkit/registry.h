@@ -177,6 +177,17 @@ kafkit_err_t kafkit_registry_get_by_id(kafkit_registry_t *r,
                                        kafkit_registry_error_t *err);
 
 /**
+ * The schema with GUID `guid` (36-character text, "0f1e...-..."), by the
+ * newer Confluent API GET /schemas/guids/GUID. *out's id is the one the
+ * registry sent with it, or -1 if it sent none. Cached like ids. The
+ * caller releases *out.
+ */
+kafkit_err_t kafkit_registry_get_by_guid(kafkit_registry_t *r,
+                                         const char *guid,
+                                         const kafkit_registry_schema_t **out,
+                                         kafkit_registry_error_t *err);
+
+/**
  * Version `version` of `subject`, or its latest with KAFKIT_REGISTRY_LATEST
  * (GET /subjects/S/versions/V). Numbered versions are cached for good, the
  * latest for latest.cache.ttl.sec. The caller releases *out.

@@ -8,6 +8,7 @@
  *   POST   /subjects/{s}/versions[?normalize=true]   register -> {"id"}
  *   POST   /subjects/{s}[?normalize=true&deleted=true] look up
  *   GET    /schemas/ids/{id}, /schemas/ids/{id}/versions, /schemas/types
+ *   GET    /schemas/guids/{guid}    (ids and guids answers carry "guid")
  *   GET    /subjects[?deleted=true], /subjects/{s}/versions[?deleted=true]
  *   GET    /subjects/{s}/versions/{v|latest}[/schema]
  *   DELETE /subjects/{s}/versions/{v|latest}[?permanent=true]
