@@ -55,10 +55,13 @@ expect_usage stray-argument
 
 # ------------------------------------- bootstrap line, --brokers, --topic
 start_dev --brokers 3 --topic t:7 --topic other.topic:2
-[ "$(wc -l <"$TMPDIR/dev.out")" -eq 1 ] ||
-        fail "stdout is not one line: $(cat "$TMPDIR/dev.out")"
-grep -Eq '^bootstrap\.servers=127\.0\.0\.1:[0-9]+(,127\.0\.0\.1:[0-9]+){2}$' \
-        "$TMPDIR/dev.out" || fail "bad stdout for 3 brokers: $(cat "$TMPDIR/dev.out")"
+[ "$(wc -l <"$TMPDIR/dev.out")" -eq 2 ] ||
+        fail "stdout is not two lines: $(cat "$TMPDIR/dev.out")"
+head -n 1 "$TMPDIR/dev.out" |
+        grep -Eq '^bootstrap\.servers=127\.0\.0\.1:[0-9]+(,127\.0\.0\.1:[0-9]+){2}$' ||
+        fail "bad stdout for 3 brokers: $(cat "$TMPDIR/dev.out")"
+sed -n 2p "$TMPDIR/dev.out" | grep -Eq '^schema\.registry\.url=http://127\.0\.0\.1:[0-9]+$' ||
+        fail "no schema.registry.url line: $(cat "$TMPDIR/dev.out")"
 cmp -s "$TMPDIR/dev.out" "$TMPDIR/bs" ||
         fail "--bootstrap-file differs from stdout: $(cat "$TMPDIR/bs")"
 [ "$(echo "$BROKERS" | tr , '\n' | wc -l)" -eq 3 ] || fail "BROKERS=$BROKERS"
@@ -90,7 +93,8 @@ port=
 for attempt in 1 2 3 4 5 6 7 8; do
         p=$((20000 + RANDOM % 30000))
         rm -f "$TMPDIR/bs"
-        "$KAFKIT" dev --brokers 2 --listen "127.0.0.1:$p" --bootstrap-file "$TMPDIR/bs" \
+        "$KAFKIT" dev --brokers 2 --listen "127.0.0.1:$p" --registry 127.0.0.1:0 \
+                --bootstrap-file "$TMPDIR/bs" \
                 >"$TMPDIR/dev.out" 2>"$TMPDIR/dev.err" &
         DEV_PID=$!
         for i in $(seq 200); do
@@ -126,7 +130,8 @@ else
 fi
 
 # The same address again: exit 1, naming it and suggesting --listen.
-timeout 20 "$KAFKIT" dev --listen "127.0.0.1:$port" >"$TMPDIR/2.out" 2>"$TMPDIR/2.err"
+timeout 20 "$KAFKIT" dev --listen "127.0.0.1:$port" --registry none \
+        >"$TMPDIR/2.out" 2>"$TMPDIR/2.err"
 rc=$?
 [ "$rc" -eq 1 ] || fail "second kafkit dev on 127.0.0.1:$port: exit $rc, expected 1"
 grep -q "127.0.0.1:$port" "$TMPDIR/2.err" ||

@@ -8,10 +8,13 @@
 #   skip MSG...     print "SKIP: MSG" and exit 77 (only when the test truly
 #                   cannot run here)
 #   start_dev [ARGS...]
-#                   start `kafkit dev --listen none --bootstrap-file ...
-#                   ARGS` in the background and wait (up to 20 s) until it is
-#                   ready; then $BROKERS is its broker list ("127.0.0.1:P,...")
-#                   and $DEV_PID its pid. ARGS may override --listen.
+#                   start `kafkit dev --listen none --registry 127.0.0.1:0
+#                   --bootstrap-file ... ARGS` in the background and wait (up
+#                   to 20 s) until it is ready; then $BROKERS is its broker
+#                   list ("127.0.0.1:P,..."), $REGISTRY its Schema Registry
+#                   URL ("http://127.0.0.1:P"; empty with --registry none)
+#                   and $DEV_PID its pid. ARGS may override --listen and
+#                   --registry.
 #                   Its stdout and stderr go to $TMPDIR/dev.out, dev.err.
 #   stop_dev        SIGTERM it, wait (up to 10 s) and fail unless it exits 0
 # A running dev cluster is stopped at exit whatever happens.
@@ -40,6 +43,7 @@ export TMPDIR
 
 DEV_PID=
 BROKERS=
+REGISTRY=
 
 _lib_cleanup() {
         if [ -n "$DEV_PID" ]; then
@@ -62,7 +66,7 @@ start_dev() {
 
         [ -z "$DEV_PID" ] || fail "start_dev: a dev cluster is already running"
         rm -f "$bs"
-        "$KAFKIT" dev --listen none --bootstrap-file "$bs" "$@" \
+        "$KAFKIT" dev --listen none --registry 127.0.0.1:0 --bootstrap-file "$bs" "$@" \
                 >"$TMPDIR/dev.out" 2>"$TMPDIR/dev.err" &
         DEV_PID=$!
         while [ ! -s "$bs" ]; do
@@ -79,7 +83,8 @@ start_dev() {
         done
         BROKERS=$(sed -n 's/^bootstrap\.servers=//p' "$bs")
         [ -n "$BROKERS" ] || fail "no bootstrap.servers line in $bs: $(cat "$bs")"
-        export BROKERS DEV_PID
+        REGISTRY=$(sed -n 's/^schema\.registry\.url=//p' "$bs")
+        export BROKERS REGISTRY DEV_PID
 }
 
 stop_dev() {
@@ -100,6 +105,7 @@ stop_dev() {
         rc=$?
         DEV_PID=
         BROKERS=
+        REGISTRY=
         if [ "$rc" -ne 0 ]; then
                 _dev_err
                 fail "kafkit dev exited with status $rc after SIGTERM"

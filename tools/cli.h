@@ -22,6 +22,7 @@ int cmd_consume(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_dev(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
+int cmd_schema(int argc, char **argv);
 
 /* "kafkit: <message>\n" on stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -11,8 +11,15 @@
  * null key or value prints nothing, and -c stops after COUNT records. With
  * -G the start is the group's committed offset, and for a partition without
  * one the beginning (or the end with -o end).
+ *
+ * With --key-format/--value-format avro each key and value is decoded from
+ * Confluent's wire format through the Schema Registry and printed as JSON
+ * (codec.c); json checks the text. A record that cannot be decoded is
+ * reported on stderr with its topic, partition and offset and skipped (it
+ * still counts for -c), and the exit status is 1 at the end.
  */
 #include "cli.h"
+#include "codec.h"
 #include "fmt.h"
 
 #include <errno.h>
@@ -41,15 +48,17 @@ typedef struct consume_opts_s {
         size_t delim_len;
         char *key_delim;                /* -K, or NULL */
         size_t key_delim_len;
+        codec_t codec;                  /* --key-format, --value-format... */
 } consume_opts_t;
 
 typedef struct consume_state_s {
-        const consume_opts_t *opts;
+        consume_opts_t *opts;
         kafkit_consumer_t *consumer;
         fmt_t *fmt;
         fmt_out_t out;
         kafkit_message_t *msgs[BATCH];
         uint64_t records;
+        uint64_t undecodable;           /* records skipped: key/value bad */
         int done;
         int rc;
 } consume_state_t;
@@ -77,6 +86,20 @@ static void usage(FILE *out)
               "                    \\0 \\\\ \\xHH\n"
               "  -D DELIM          without -f: written after each value (default \\n)\n"
               "  -K DELIM          without -f: print the key and DELIM before the value\n"
+              "  --key-format FMT, --value-format FMT\n"
+              "                    string (default: bytes as they are), json (checked\n"
+              "                    JSON text) or avro (Confluent's wire format, printed\n"
+              "                    as JSON; %k and %s print the JSON)\n"
+              "  --value-schema FILE.avsc | --value-schema-id ID | --value-subject SUBJECT\n"
+              "                    optional reader schema: values are resolved to it\n"
+              "                    (Avro's rules) instead of printed as written\n"
+              "  --key-schema FILE.avsc | --key-schema-id ID | --key-subject SUBJECT\n"
+              "                    the same for keys\n"
+              "  --json-style STYLE  avro (default: unions as {\"type\": value}) or\n"
+              "                    plain (unions as bare values)\n"
+              "  -r URL            Schema Registry (default: schema.registry.url from\n"
+              "                    -X/-F/$KAFKIT_CONF_SCHEMA_REGISTRY_URL, else\n"
+              "                    http://localhost:8081)\n"
               "  -b BROKERS        bootstrap brokers (default $KAFKIT_BROKERS,\n"
               "                    else localhost:9092)\n"
               "  -X PROP=VALUE     set a configuration property (repeatable)\n"
@@ -85,7 +108,12 @@ static void usage(FILE *out)
               "  -h, --help        this help\n"
               "\n"
               "Null keys and values print as nothing. SIGINT/SIGTERM stop cleanly\n"
-              "(offsets committed with -G). Exits 0, 1 on errors, 2 on usage errors.\n",
+              "(offsets committed with -G). A record that cannot be decoded is\n"
+              "reported on stderr (topic, partition, offset, why) and skipped.\n"
+              "Exits 0, 1 on errors (or skipped records), 2 on usage errors.\n"
+              "Example:\n"
+              "  kafkit consume -t users -e --value-format avro --json-style plain \\\n"
+              "      -r http://127.0.0.1:8081 -f '%k %s\\n'\n",
               out);
 }
 
@@ -126,8 +154,12 @@ static int parse_offset(consume_opts_t *o, const char *arg)
 /* One option; 0, -1 for a usage error already printed, 1 for --help. */
 static int take_opt(consume_opts_t *o, int opt, const char *arg)
 {
+        int r;
+
         if (cli_common_opt(&o->common, opt, arg))
                 return 0;
+        if ((r = codec_opt(&o->codec, opt, arg)) != 0)
+                return r == 1 ? 0 : -1;
         switch (opt) {
         case 't': o->topics[o->topic_cnt++] = arg; return 0;
         case 'G': o->group = arg; return 0;
@@ -157,9 +189,12 @@ static int take_opt(consume_opts_t *o, int opt, const char *arg)
 static int check_opts(consume_opts_t *o)
 {
         size_t i;
+        int rc;
 
         if (o->topic_cnt == 0)
                 return cli_usage_err("consume", "-t TOPIC is required");
+        if ((rc = codec_check(&o->codec)) >= 0)
+                return rc;
         if (o->group) {
                 if (o->partition >= 0)
                         return cli_usage_err("consume", "-p cannot be used with -G: "
@@ -185,16 +220,20 @@ static int parse_args(consume_opts_t *o, int argc, char **argv)
 {
         static const struct option longopts[] = {
                 { "help", no_argument, NULL, 'h' },
+                CODEC_LONGOPTS,
                 { NULL, 0, NULL, 0 }
         };
         int opt, r;
 
         opterr = 0;
         optind = 0;
-        while ((opt = getopt_long(argc, argv, ":t:G:p:o:c:eEf:D:K:h" CLI_COMMON_OPTS,
+        while ((opt = getopt_long(argc, argv, ":t:G:p:o:c:eEf:D:K:r:h" CLI_COMMON_OPTS,
                                   longopts, NULL)) != -1) {
-                if (opt == '?' || opt == ':')
+                if (opt == '?' || opt == ':') {
+                        if (optopt >= CODEC_OPT_KEY_FORMAT)
+                                optopt = 0;
                         return cli_bad_opt("consume", opt, argv);
+                }
                 r = take_opt(o, opt, optarg);
                 if (r == 1) {
                         usage(stdout);
@@ -213,6 +252,7 @@ static int opts_alloc(consume_opts_t *o, int argc)
         memset(o, 0, sizeof(*o));
         o->partition = -1;
         o->offset.kind = KAFKIT_OFFSET_BEGINNING;
+        codec_init(&o->codec, "consume", 0);
         if (cli_common_init(&o->common, "consume", argc))
                 return -1;
         o->topics = calloc((size_t)argc, sizeof(*o->topics));
@@ -228,6 +268,7 @@ static void opts_free(consume_opts_t *o)
         free(o->topics);
         free(o->delim);
         free(o->key_delim);
+        codec_close(&o->codec);
         cli_common_free(&o->common);
 }
 
@@ -278,7 +319,7 @@ static kafkit_err_t set_group(const consume_opts_t *o, kafkit_conf_t *conf,
         return set_default(conf, "auto.offset.reset", "topic.auto.offset.reset", reset, err);
 }
 
-static kafkit_consumer_t *make_consumer(const consume_opts_t *o, int *rc)
+static kafkit_consumer_t *make_consumer(consume_opts_t *o, int *rc)
 {
         kafkit_conf_t *conf = cli_conf_build(&o->common, rc);
         kafkit_consumer_t *c = NULL;
@@ -286,6 +327,10 @@ static kafkit_consumer_t *make_consumer(const consume_opts_t *o, int *rc)
 
         if (!conf)
                 return NULL;
+        if ((*rc = codec_open(&o->codec, conf)) != 0) {
+                kafkit_conf_destroy(conf);
+                return NULL;
+        }
         kafkit_error_clear(&err);
         if (set_cli_defaults(conf, &err) ||
             (o->group && set_group(o, conf, &err))) {
@@ -381,17 +426,66 @@ static void on_eof(consume_state_t *st, const kafkit_message_t *msg)
                 st->done = 1;
 }
 
+/*
+ * The decoded key and value of a record, when a format asks for decoding.
+ * Returns 0, or -1 after reporting a record that cannot be decoded.
+ */
+static int decode(consume_state_t *st, const kafkit_message_t *msg, fmt_view_t *view)
+{
+        codec_t *c = &st->opts->codec;
+        kafkit_error_t err;
+
+        memset(view, 0, sizeof(*view));
+        kafkit_error_clear(&err);
+        if (c->key.format != CODEC_STRING) {
+                view->has_key = 1;
+                if (codec_decode(c, &c->key, msg, &view->key, &view->key_len, &err))
+                        goto bad;
+        }
+        if (c->value.format != CODEC_STRING) {
+                view->has_value = 1;
+                if (codec_decode(c, &c->value, msg, &view->value, &view->value_len, &err))
+                        goto bad;
+        }
+        return 0;
+bad:
+        /* What is printed so far goes first, so the report lands after the
+         * records before it. */
+        if (fmt_out_flush(&st->out))
+                output_failed(st);
+        if (err.code != KAFKIT_ERR_PARSE && err.code != KAFKIT_ERR_NOT_FOUND) {
+                /* Not the record's fault (the registry is down): every
+                 * next record would fail the same way. */
+                cli_err("%s", err.message);
+                st->rc = CLI_EXIT_FAILURE;
+                st->done = 1;
+                return -1;
+        }
+        cli_err("%s; skipped", err.message);
+        st->undecodable++;
+        return -1;
+}
+
+static void on_record(consume_state_t *st, const kafkit_message_t *msg)
+{
+        fmt_view_t view;
+
+        if (decode(st, msg, &view) == 0 && fmt_render_view(st->fmt, msg, &view, &st->out)) {
+                output_failed(st);
+                return;
+        }
+        if (st->done)
+                return;
+        st->records++;
+        if (st->opts->count > 0 && (int64_t)st->records >= st->opts->count)
+                st->done = 1;
+}
+
 static void handle(consume_state_t *st, const kafkit_message_t *msg)
 {
         switch (kafkit_message_kind(msg)) {
         case KAFKIT_MESSAGE_RECORD:
-                if (fmt_render(st->fmt, msg, &st->out)) {
-                        output_failed(st);
-                        return;
-                }
-                st->records++;
-                if (st->opts->count > 0 && (int64_t)st->records >= st->opts->count)
-                        st->done = 1;
+                on_record(st, msg);
                 break;
         case KAFKIT_MESSAGE_EOF:
                 on_eof(st, msg);
@@ -463,6 +557,13 @@ static int run(consume_state_t *st)
         else
                 st->rc = CLI_EXIT_FAILURE;
         rc = st->rc;
+        if (rc == CLI_EXIT_OK && st->undecodable > 0) {
+                cli_err("%llu record%s could not be decoded and %s skipped",
+                        (unsigned long long)st->undecodable,
+                        st->undecodable == 1 ? "" : "s",
+                        st->undecodable == 1 ? "was" : "were");
+                rc = CLI_EXIT_FAILURE;
+        }
         if (kafkit_consumer_close(st->consumer, &err) != KAFKIT_OK) {
                 cli_err_kafkit(&err);
                 rc = CLI_EXIT_FAILURE;

@@ -3,13 +3,15 @@
  *
  * Starts the library's dev cluster (librdkafka's mock brokers), creates the
  * topics asked for, forwards a fixed address to broker 1 so the usual
- * "-b localhost:9092" works, announces the brokers as one
- * "bootstrap.servers=..." line (stdout and optionally a file, for scripts),
- * and runs until SIGINT or SIGTERM.
+ * "-b localhost:9092" works, starts a development Schema Registry beside it
+ * (127.0.0.1:8081 unless told otherwise), announces the brokers as a
+ * "bootstrap.servers=..." line followed by a "schema.registry.url=..." line
+ * (stdout and optionally a file, for scripts: the first line stays the
+ * bootstrap.servers one), and runs until SIGINT or SIGTERM.
  *
  * Each service the command runs starts in dev_start() and stops in
  * dev_stop(), in reverse order; the announcement comes only once all are
- * up. New services (a schema registry is planned) slot in there.
+ * up.
  */
 #include "cli.h"
 
@@ -25,6 +27,7 @@
 #define DEV_MAX_BROKERS 32            /* kafkit_dev_cluster_new()'s limit */
 #define DEV_MAX_PARTITIONS 100000
 #define DEV_DEFAULT_LISTEN "localhost:9092"
+#define DEV_DEFAULT_REGISTRY KAFKIT_REGISTRY_SERVER_DEFAULT_LISTEN
 
 typedef struct dev_topic_s {
         const char *spec;       /* "NAME:PARTITIONS" as given, for messages */
@@ -35,6 +38,8 @@ typedef struct dev_topic_s {
 typedef struct dev_opts_s {
         int brokers;
         const char *listen;             /* NULL: --listen none */
+        const char *registry;           /* NULL: --registry none */
+        const char *registry_data;      /* NULL: registry in memory */
         const char *bootstrap_file;     /* NULL: none */
         dev_topic_t *topics;
         size_t topic_cnt;
@@ -47,6 +52,7 @@ typedef struct dev_opts_s {
 typedef struct dev_state_s {
         kafkit_conf_t *conf;
         kafkit_dev_cluster_t *cluster;
+        kafkit_registry_server_t *registry;
         int wrote_bootstrap_file;
 } dev_state_t;
 
@@ -54,13 +60,16 @@ static void usage(FILE *out)
 {
         fputs("Usage: kafkit dev [--brokers N] [--topic NAME:PARTITIONS]...\n"
               "                  [--listen HOST:PORT|none] [--bootstrap-file FILE]\n"
+              "                  [--registry HOST:PORT|none] [--registry-data DIR]\n"
               "                  [-X prop=value]... [-q]\n"
               "\n"
               "Runs a Kafka cluster for development on loopback (librdkafka's mock\n"
               "brokers) until interrupted (Ctrl-C, SIGINT or SIGTERM), then exits 0.\n"
-              "Once it is ready it prints one line on stdout, the brokers' own\n"
-              "addresses (random ports):\n"
+              "A development Schema Registry runs beside it. Once both are ready it\n"
+              "prints on stdout the brokers' own addresses (random ports), then the\n"
+              "registry's URL:\n"
               "  bootstrap.servers=127.0.0.1:PORT,...\n"
+              "  schema.registry.url=http://127.0.0.1:8081\n"
               "\n"
               "  --brokers N            number of brokers, 1..32 (default 1)\n"
               "  --topic NAME:PARTS     create topic NAME with PARTS partitions\n"
@@ -72,23 +81,36 @@ static void usage(FILE *out)
               "                         port 0 picks a free port; 'none' turns it off.\n"
               "                         Clients bootstrap there, then connect to the\n"
               "                         brokers' own ports.\n"
-              "  --bootstrap-file FILE  also write the bootstrap.servers line to FILE\n"
-              "                         (atomically, once ready); removed at exit\n"
+              "  --registry HOST:PORT   address of the Schema Registry (default\n"
+              "                         " DEV_DEFAULT_REGISTRY "); port 0 picks a free\n"
+              "                         port; 'none' runs no registry (and prints no\n"
+              "                         schema.registry.url line)\n"
+              "  --registry-data DIR    keep the registry's schemas in DIR (created if\n"
+              "                         missing) so ids survive restarts; default:\n"
+              "                         in memory\n"
+              "  --bootstrap-file FILE  also write both lines to FILE (atomically,\n"
+              "                         once ready; bootstrap.servers first); removed\n"
+              "                         at exit\n"
               "  -X prop=value          logging: log_level=0..7 (other properties\n"
               "                         are accepted and ignored)\n"
               "  -q, --quiet            no startup message on stderr\n"
               "  -h, --help             this help\n"
               "\n"
               "Limits: no CreateTopics, DescribeConfigs or group listing; at most\n"
-              "100,000 records or 5 MB kept per partition; everything is lost at exit.\n"
+              "100,000 records or 5 MB kept per partition; everything is lost at exit\n"
+              "(registry schemas too, unless --registry-data).\n"
               "\n"
-              "Exit status: 0 after SIGINT/SIGTERM, 1 if the cluster cannot start\n"
-              "(for example the listen address is taken), 2 for a bad command line.\n"
+              "Exit status: 0 after SIGINT/SIGTERM, 1 if the cluster or the registry\n"
+              "cannot start (for example an address is taken), 2 for a bad command\n"
+              "line.\n"
               "\n"
               "Example:\n"
               "  kafkit dev --brokers 3 --topic orders:6 &\n"
               "  kafkit list -b localhost:9092\n"
-              "  kcat -b localhost:9092 -t orders -P <<< 'hello'\n",
+              "  kcat -b localhost:9092 -t orders -P <<< 'hello'\n"
+              "  kafkit schema list -r http://127.0.0.1:8081\n"
+              "  kafkit dev --listen 127.0.0.1:0 --registry 127.0.0.1:0 \\\n"
+              "             --bootstrap-file dev.properties &   # free ports\n",
               out);
 }
 
@@ -128,25 +150,27 @@ static int parse_topic(dev_opts_t *o, const char *spec)
         return 0;
 }
 
-/* HOST:PORT with a port in 0..65535, or "none". Returns 0 or an exit code. */
-static int parse_listen(dev_opts_t *o, const char *addr)
+/* HOST:PORT with a port in 0..65535, or "none" (*out = NULL), for option
+ * `opt` (whose example address is `example`). Returns 0 or an exit code. */
+static int parse_addr(const char *opt, const char *example, const char *addr,
+                      const char **out)
 {
         const char *colon = strrchr(addr, ':');
         int64_t port;
 
         if (!strcmp(addr, "none")) {
-                o->listen = NULL;
+                *out = NULL;
                 return 0;
         }
         if (!colon || colon == addr ||
             (colon == addr + 2 && !strncmp(addr, "[]", 2)))
-                return cli_usage_err(DEV_CMD, "--listen \"%s\": expected "
-                                     "HOST:PORT (like 127.0.0.1:9092) or none",
-                                     addr);
+                return cli_usage_err(DEV_CMD, "%s \"%s\": expected "
+                                     "HOST:PORT (like %s) or none",
+                                     opt, addr, example);
         if (cli_parse_i64(colon + 1, 0, 65535, &port) == -1)
-                return cli_usage_err(DEV_CMD, "--listen \"%s\": port \"%s\" is "
-                                     "not a number in 0..65535", addr, colon + 1);
-        o->listen = addr;
+                return cli_usage_err(DEV_CMD, "%s \"%s\": port \"%s\" is "
+                                     "not a number in 0..65535", opt, addr, colon + 1);
+        *out = addr;
         return 0;
 }
 
@@ -171,7 +195,14 @@ static void opts_free(dev_opts_t *o)
         free(o->props);
 }
 
-enum { OPT_BROKERS = 256, OPT_TOPIC, OPT_LISTEN, OPT_BOOTSTRAP_FILE };
+enum {
+        OPT_BROKERS = 256,
+        OPT_TOPIC,
+        OPT_LISTEN,
+        OPT_BOOTSTRAP_FILE,
+        OPT_REGISTRY,
+        OPT_REGISTRY_DATA
+};
 
 /* Fills `o` from argv. Returns -1 to go on, or an exit code (--help: 0). */
 static int parse_args(dev_opts_t *o, int argc, char **argv)
@@ -181,6 +212,8 @@ static int parse_args(dev_opts_t *o, int argc, char **argv)
                 { "topic", required_argument, NULL, OPT_TOPIC },
                 { "listen", required_argument, NULL, OPT_LISTEN },
                 { "bootstrap-file", required_argument, NULL, OPT_BOOTSTRAP_FILE },
+                { "registry", required_argument, NULL, OPT_REGISTRY },
+                { "registry-data", required_argument, NULL, OPT_REGISTRY_DATA },
                 { "quiet", no_argument, NULL, 'q' },
                 { "help", no_argument, NULL, 'h' },
                 { NULL, 0, NULL, 0 }
@@ -190,6 +223,7 @@ static int parse_args(dev_opts_t *o, int argc, char **argv)
 
         o->brokers = DEV_DEFAULT_BROKERS;
         o->listen = DEV_DEFAULT_LISTEN;
+        o->registry = DEV_DEFAULT_REGISTRY;
         o->topics = calloc(n, sizeof(*o->topics));
         o->props = calloc(n, sizeof(*o->props));
         if (!o->topics || !o->props) {
@@ -207,7 +241,18 @@ static int parse_args(dev_opts_t *o, int argc, char **argv)
                         rc = parse_topic(o, optarg);
                         break;
                 case OPT_LISTEN:
-                        rc = parse_listen(o, optarg);
+                        rc = parse_addr("--listen", "127.0.0.1:9092", optarg,
+                                        &o->listen);
+                        break;
+                case OPT_REGISTRY:
+                        rc = parse_addr("--registry", "127.0.0.1:8081", optarg,
+                                        &o->registry);
+                        break;
+                case OPT_REGISTRY_DATA:
+                        if (!*optarg)
+                                rc = cli_usage_err(DEV_CMD, "--registry-data: "
+                                                   "empty directory name");
+                        o->registry_data = optarg;
                         break;
                 case OPT_BOOTSTRAP_FILE:
                         if (!*optarg)
@@ -237,6 +282,9 @@ static int parse_args(dev_opts_t *o, int argc, char **argv)
         if (optind < argc)
                 return cli_usage_err(DEV_CMD, "unexpected argument \"%s\"",
                                      argv[optind]);
+        if (o->registry_data && !o->registry)
+                return cli_usage_err(DEV_CMD, "--registry-data needs a registry: "
+                                     "drop --registry none");
         return -1;
 }
 
@@ -300,9 +348,31 @@ static int dev_listen(const dev_opts_t *o, dev_state_t *st)
         return CLI_EXIT_FAILURE;
 }
 
-/* Writes `line` to FILE through a temporary file and rename(), so a
+/* The Schema Registry beside the cluster, unless --registry none. */
+static int dev_registry(const dev_opts_t *o, dev_state_t *st)
+{
+        kafkit_error_t err;
+
+        if (!o->registry)
+                return 0;
+        kafkit_error_clear(&err);
+        st->registry = kafkit_registry_server_new(st->conf, o->registry,
+                                                  o->registry_data, &err);
+        if (st->registry)
+                return 0;
+        if (err.code == KAFKIT_ERR_INVALID_ARG)
+                return cli_usage_err(DEV_CMD, "--registry: %s", err.message);
+        cli_err_kafkit(&err);
+        if (strstr(err.message, "cannot listen"))
+                cli_err("is another 'kafkit dev' or a Schema Registry running "
+                        "there? Choose another address with --registry "
+                        "HOST:PORT (port 0 picks a free one), or --registry none");
+        return CLI_EXIT_FAILURE;
+}
+
+/* Writes `text` to FILE through a temporary file and rename(), so a
  * script polling for FILE never reads half of it. */
-static int write_file_atomic(const char *path, const char *line)
+static int write_file_atomic(const char *path, const char *text)
 {
         size_t len = strlen(path) + 32;
         char *tmp = malloc(len);
@@ -315,7 +385,7 @@ static int write_file_atomic(const char *path, const char *line)
         }
         snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
         f = fopen(tmp, "w");
-        ok = f && fputs(line, f) != EOF;
+        ok = f && fputs(text, f) != EOF;
         if (f && fclose(f) != 0)
                 ok = 0;
         if (ok && rename(tmp, path) == 0) {
@@ -329,12 +399,15 @@ static int write_file_atomic(const char *path, const char *line)
         return CLI_EXIT_FAILURE;
 }
 
-/* The bootstrap.servers line, on stdout and in --bootstrap-file. */
+/* The bootstrap.servers line, then the schema.registry.url line (when a
+ * registry runs), on stdout and in --bootstrap-file. */
 static int dev_announce(const dev_opts_t *o, dev_state_t *st)
 {
         const char *bs = kafkit_dev_cluster_bootstraps(st->cluster);
         const char *addr = kafkit_dev_cluster_listen_address(st->cluster);
-        size_t len = strlen(bs) + sizeof("bootstrap.servers=\n");
+        const char *url = st->registry ? kafkit_registry_server_url(st->registry) : NULL;
+        size_t len = strlen(bs) + sizeof("bootstrap.servers=\n") +
+                     (url ? strlen(url) + sizeof("schema.registry.url=\n") : 0);
         char *line = malloc(len);
         int rc = 0;
 
@@ -342,7 +415,11 @@ static int dev_announce(const dev_opts_t *o, dev_state_t *st)
                 cli_err("out of memory");
                 return CLI_EXIT_FAILURE;
         }
-        snprintf(line, len, "bootstrap.servers=%s\n", bs);
+        if (url)
+                snprintf(line, len, "bootstrap.servers=%s\nschema.registry.url=%s\n",
+                         bs, url);
+        else
+                snprintf(line, len, "bootstrap.servers=%s\n", bs);
         if (o->bootstrap_file) {
                 rc = write_file_atomic(o->bootstrap_file, line);
                 st->wrote_bootstrap_file = rc == 0;
@@ -353,10 +430,11 @@ static int dev_announce(const dev_opts_t *o, dev_state_t *st)
         }
         free(line);
         if (rc == 0 && !o->quiet)
-                fprintf(stderr, "kafkit dev: %d broker%s up%s%s%s; Ctrl-C stops\n",
+                fprintf(stderr, "kafkit dev: %d broker%s up%s%s%s%s%s; Ctrl-C stops\n",
                         o->brokers, o->brokers == 1 ? "" : "s",
                         addr ? ", " : "", addr ? addr : "",
-                        addr ? " forwards to broker 1" : "");
+                        addr ? " forwards to broker 1" : "",
+                        url ? ", schema registry at " : "", url ? url : "");
         return rc;
 }
 
@@ -379,6 +457,8 @@ static int dev_start(const dev_opts_t *o, dev_state_t *st)
         if (!rc)
                 rc = dev_listen(o, st);
         if (!rc)
+                rc = dev_registry(o, st);
+        if (!rc)
                 rc = dev_announce(o, st);
         return rc;
 }
@@ -387,6 +467,7 @@ static void dev_stop(const dev_opts_t *o, dev_state_t *st)
 {
         if (st->wrote_bootstrap_file)
                 unlink(o->bootstrap_file);
+        kafkit_registry_server_destroy(st->registry);
         kafkit_dev_cluster_destroy(st->cluster);
         kafkit_conf_destroy(st->conf);
 }

@@ -288,8 +288,8 @@ static int render_headers(const kafkit_message_t *msg, fmt_out_t *o)
         return 0;
 }
 
-static int render_tok(const fmt_t *f, const fmt_tok_t *t,
-                      const kafkit_message_t *msg, fmt_out_t *o)
+static int render_tok(const fmt_t *f, const fmt_tok_t *t, const kafkit_message_t *msg,
+                      const fmt_view_t *view, fmt_out_t *o)
 {
         const void *data;
         const char *topic;
@@ -306,9 +306,14 @@ static int render_tok(const fmt_t *f, const fmt_tok_t *t,
         case FMT_OFFSET:
                 return out_int(o, kafkit_message_offset(msg));
         case FMT_KEY:
+                if (view && view->has_key)
+                        return view->key ? fmt_out_write(o, view->key, view->key_len) : 0;
                 data = kafkit_message_key(msg, &len);
                 return data ? fmt_out_write(o, data, len) : 0;
         case FMT_VALUE:
+                if (view && view->has_value)
+                        return view->value ? fmt_out_write(o, view->value, view->value_len)
+                                           : 0;
                 data = kafkit_message_value(msg, &len);
                 return data ? fmt_out_write(o, data, len) : 0;
         case FMT_KEY_SIZE:
@@ -325,14 +330,20 @@ static int render_tok(const fmt_t *f, const fmt_tok_t *t,
         return 0;
 }
 
-int fmt_render(const fmt_t *f, const kafkit_message_t *msg, fmt_out_t *o)
+int fmt_render_view(const fmt_t *f, const kafkit_message_t *msg, const fmt_view_t *view,
+                    fmt_out_t *o)
 {
         size_t i;
 
         for (i = 0; i < f->tok_cnt; i++)
-                if (render_tok(f, &f->toks[i], msg, o))
+                if (render_tok(f, &f->toks[i], msg, view, o))
                         return -1;
         if (o->len >= o->flush_at)
                 return fmt_out_flush(o);
         return 0;
+}
+
+int fmt_render(const fmt_t *f, const kafkit_message_t *msg, fmt_out_t *o)
+{
+        return fmt_render_view(f, msg, NULL, o);
 }

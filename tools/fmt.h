@@ -68,4 +68,23 @@ void fmt_destroy(fmt_t *f);
  */
 int fmt_render(const fmt_t *f, const kafkit_message_t *msg, fmt_out_t *o);
 
+/*
+ * What %k and %s print instead of the record's own bytes (decoded JSON of
+ * an Avro key or value): with has_key set, %k prints key[0..key_len)
+ * (nothing when key is NULL); likewise for the value. %K and %S still
+ * give the record's own sizes. Borrowed for one fmt_render_view() call.
+ */
+typedef struct fmt_view_s {
+        int has_key;
+        const void *key;
+        size_t key_len;
+        int has_value;
+        const void *value;
+        size_t value_len;
+} fmt_view_t;
+
+/* fmt_render() with `view` (may be NULL: the record's own bytes). */
+int fmt_render_view(const fmt_t *f, const kafkit_message_t *msg, const fmt_view_t *view,
+                    fmt_out_t *o);
+
 #endif /* KAFKIT_FMT_H */

@@ -1,7 +1,7 @@
 /*
  * kafkit.c: the `kafkit` program's entry point: dispatches argv[1] to a
- * subcommand (produce, consume, list, dev, registry), and answers --version and
- * --help itself.
+ * subcommand (produce, consume, list, dev, registry, schema), and answers
+ * --version and --help itself.
  *
  * A later kcat compatibility mode will take argv[1] of -P, -C, -L or -Q; it
  * gets its own branch in main() before the subcommand lookup, so subcommand
@@ -23,6 +23,7 @@ static const subcommand_t subcommands[] = {
         { "list", cmd_list, "list brokers, topics and partitions" },
         { "dev", cmd_dev, "run an in-process development cluster" },
         { "registry", cmd_registry, "run a development Schema Registry" },
+        { "schema", cmd_schema, "register, get, list, check, delete schemas" },
 };
 
 #define SUBCOMMAND_CNT (sizeof(subcommands) / sizeof(subcommands[0]))
