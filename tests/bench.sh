@@ -38,12 +38,15 @@ trap cleanup EXIT
 topics=()
 for r in $(seq "$RUNS"); do
         topics+=(--topic "kcat-$r:$PARTITIONS" --topic "kafkit-$r:$PARTITIONS")
+        topics+=(--topic "json-kcat-$r:$PARTITIONS" --topic "avro-kafkit-$r:$PARTITIONS")
 done
-"$KAFKIT" dev --listen none "${topics[@]}" --bootstrap-file "$tmp/bs" >/dev/null &
+"$KAFKIT" dev --listen none --registry 127.0.0.1:0 "${topics[@]}" --bootstrap-file "$tmp/bs" >/dev/null &
 dev_pid=$!
 for _ in $(seq 200); do [ -s "$tmp/bs" ] && break; sleep 0.1; done
 [ -s "$tmp/bs" ] || { echo "bench: kafkit dev did not start" >&2; exit 1; }
-B=$(sed 's/^bootstrap.servers=//' "$tmp/bs")
+for _ in $(seq 50); do grep -q '^schema.registry.url=' "$tmp/bs" && break; sleep 0.1; done
+B=$(sed -n 's/^bootstrap\.servers=//p' "$tmp/bs")
+R=$(sed -n 's/^schema\.registry\.url=//p' "$tmp/bs")
 
 # RECORDS keyed lines: a 10-digit key, ':', then SIZE printable bytes of
 # value. Keys spread the records evenly over the partitions (murmur2), which
@@ -104,3 +107,70 @@ kc=$(best "${kcat_c[@]}"); fc=$(best "${kafkit_c[@]}")
         echo "# all runs (s): kcat produce ${kcat_p[*]}; kafkit produce ${kafkit_p[*]};" \
                 "kcat consume ${kcat_c[*]}; kafkit consume ${kafkit_c[*]}"
 } | tee "$RESULTS"
+
+# ---- Avro end to end ---------------------------------------------------------
+# RECORDS keyed JSON records of 10 fields (~150 bytes of JSON): kafkit encodes
+# them to Avro (Confluent framing, schema registered with the dev registry)
+# and produces them, then consumes and prints them as JSON; kcat produces and
+# consumes the same JSON lines as plain strings. Target: ratio >= 0.7 each way.
+cat >"$tmp/order.avsc" <<'AVSC'
+{"type": "record", "name": "Order", "namespace": "bench",
+ "fields": [
+  {"name": "id", "type": "long"},
+  {"name": "customer", "type": "string"},
+  {"name": "sku", "type": "string"},
+  {"name": "quantity", "type": "int"},
+  {"name": "price", "type": "double"},
+  {"name": "currency", "type": {"type": "enum", "name": "Currency", "symbols": ["EUR", "USD", "GBP"]}},
+  {"name": "paid", "type": "boolean"},
+  {"name": "created", "type": "long"},
+  {"name": "note", "type": ["null", "string"], "default": null},
+  {"name": "region", "type": "string"}
+ ]}
+AVSC
+python3 - "$RECORDS" >"$tmp/orders" <<'PY'
+import sys
+n = int(sys.argv[1])
+cur = ("EUR", "USD", "GBP")
+w = sys.stdout.write
+for i in range(n):
+    note = 'null' if i % 3 else '{"string":"gift"}'
+    w('%010d:{"id":%d,"customer":"c-%06d","sku":"SKU-%05d","quantity":%d,'
+      '"price":%d.%02d,"currency":"%s","paid":%s,"created":%d,"note":%s,"region":"eu"}\n'
+      % (i, i, i % 1000000, i % 50000, i % 9 + 1, i % 500, i % 100, cur[i % 3],
+         "true" if i % 2 else "false", 1700000000000 + i, note))
+PY
+avro_json_bytes=$(awk -F: '{ n += length($0) - 11 } END { printf "%.0f", n / NR }' "$tmp/orders")
+jk_p=(); ak_p=(); jk_c=(); ak_c=()
+for r in $(seq "$RUNS"); do
+        jk_p+=("$(elapsed kcat -P -q -K : -b "$B" -t "json-kcat-$r" <"$tmp/orders")")
+        ak_p+=("$(elapsed "$KAFKIT" produce -q -K : -b "$B" -t "avro-kafkit-$r" -r "$R" \
+                --value-format avro --value-schema "$tmp/order.avsc" <"$tmp/orders")")
+        jk_c+=("$(elapsed sh -c "kcat -C -q -e -o beginning -b '$B' -t json-kcat-$r | wc -l >'$tmp/n'")")
+        count_check "$RECORDS" "$tmp/n"
+        ak_c+=("$(elapsed sh -c "'$KAFKIT' consume -q -e -o beginning -b '$B' -t avro-kafkit-$r -r '$R' --value-format avro | wc -l >'$tmp/n'")")
+        count_check "$RECORDS" "$tmp/n"
+done
+kp=$(best "${jk_p[@]}"); fp=$(best "${ak_p[@]}")
+kc=$(best "${jk_c[@]}"); fc=$(best "${ak_c[@]}")
+{
+        echo "# Avro end to end: $RECORDS records of 10 fields, ~$avro_json_bytes bytes of JSON each;" \
+                "kcat moves the JSON as strings, kafkit encodes/decodes Avro via the registry"
+        printf '%-10s %12s %12s %8s %s\n' op kcat_rec_s kafkit_rec_s ratio target
+        printf '%-10s %12s %12s %8s %s\n' avro-prod "$(rate "$kp")" "$(rate "$fp")" "$(ratio "$fp" "$kp")" '>=0.7'
+        printf '%-10s %12s %12s %8s %s\n' avro-cons "$(rate "$kc")" "$(rate "$fc")" "$(ratio "$fc" "$kc")" '>=0.7'
+        echo "# all runs (s): kcat json produce ${jk_p[*]}; kafkit avro produce ${ak_p[*]};" \
+                "kcat json consume ${jk_c[*]}; kafkit avro consume ${ak_c[*]}"
+} | tee -a "$RESULTS"
+
+# ---- Avro codec figures (tests/bench_avro.c) --------------------------------
+# Single-threaded decode (kafkit vs avro-c) and encode rates, appended to the
+# results file as "name value unit" lines. `make bench` builds the program;
+# BENCH_AVRO_RECORDS and BENCH_AVRO_RUNS size it (see tests/bench_avro.c).
+bench_avro=${BENCH_AVRO:-$kdir/tests/bench_avro}
+if [ -x "$bench_avro" ]; then
+        "$bench_avro" | tee -a "$RESULTS"
+else
+        echo "bench: $bench_avro not built (make bench builds it); Avro figures skipped" >&2
+fi
+# ---- end of Avro codec figures ----------------------------------------------
