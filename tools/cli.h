@@ -99,4 +99,20 @@ int cli_bad_opt(const char *cmd, int opt, char **argv);
 /* Prints "kafkit: <err->message>" (or the code's description if empty). */
 void cli_err_kafkit(const kafkit_error_t *err);
 
+/*
+ * One option for a subcommand's own options struct: returns 0 when taken,
+ * 1 for --help, -1 after printing a usage error.
+ */
+typedef int(cli_take_opt_t)(void *opts, int opt, const char *arg);
+
+struct option;
+/*
+ * The getopt_long loop every subcommand shares: hands each option to
+ * `take`, prints usage(stdout) on --help. Returns -1 to go on (optind then
+ * points at the operands), or the exit code to return.
+ */
+int cli_parse_opts(const char *cmd, int argc, char **argv, const char *optstring,
+                   const struct option *longopts, cli_take_opt_t *take, void *opts,
+                   void (*usage)(FILE *));
+
 #endif /* KAFKIT_CLI_H */

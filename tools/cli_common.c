@@ -256,6 +256,9 @@ int cli_bad_opt(const char *cmd, int opt, char **argv)
 {
         const char *arg = optind > 0 ? argv[optind - 1] : "";
 
+        /* optopt of a long option is its code, not a letter: quote argv */
+        if (optopt > 255)
+                optopt = 0;
         if (opt == ':' && optopt)
                 return cli_usage_err(cmd, "option -%c needs a value", optopt);
         if (opt == ':')
@@ -263,4 +266,26 @@ int cli_bad_opt(const char *cmd, int opt, char **argv)
         if (optopt)
                 return cli_usage_err(cmd, "unknown option -%c", optopt);
         return cli_usage_err(cmd, "unknown option %s", arg);
+}
+
+int cli_parse_opts(const char *cmd, int argc, char **argv, const char *optstring,
+                   const struct option *longopts, cli_take_opt_t *take, void *opts,
+                   void (*usage)(FILE *))
+{
+        int opt, r;
+
+        opterr = 0;
+        optind = 0;
+        while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+                if (opt == '?' || opt == ':')
+                        return cli_bad_opt(cmd, opt, argv);
+                r = take(opts, opt, optarg);
+                if (r == 1) {
+                        usage(stdout);
+                        return CLI_EXIT_OK;
+                }
+                if (r == -1)
+                        return CLI_EXIT_USAGE;
+        }
+        return -1;
 }

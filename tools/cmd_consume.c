@@ -152,8 +152,9 @@ static int parse_offset(consume_opts_t *o, const char *arg)
 }
 
 /* One option; 0, -1 for a usage error already printed, 1 for --help. */
-static int take_opt(consume_opts_t *o, int opt, const char *arg)
+static int take_opt(void *opts, int opt, const char *arg)
 {
+        consume_opts_t *o = opts;
         int r;
 
         if (cli_common_opt(&o->common, opt, arg))
@@ -223,25 +224,11 @@ static int parse_args(consume_opts_t *o, int argc, char **argv)
                 CODEC_LONGOPTS,
                 { NULL, 0, NULL, 0 }
         };
-        int opt, r;
+        int rc = cli_parse_opts("consume", argc, argv, ":t:G:p:o:c:eEf:D:K:r:h" CLI_COMMON_OPTS,
+                                longopts, take_opt, o, usage);
 
-        opterr = 0;
-        optind = 0;
-        while ((opt = getopt_long(argc, argv, ":t:G:p:o:c:eEf:D:K:r:h" CLI_COMMON_OPTS,
-                                  longopts, NULL)) != -1) {
-                if (opt == '?' || opt == ':') {
-                        if (optopt >= CODEC_OPT_KEY_FORMAT)
-                                optopt = 0;
-                        return cli_bad_opt("consume", opt, argv);
-                }
-                r = take_opt(o, opt, optarg);
-                if (r == 1) {
-                        usage(stdout);
-                        return CLI_EXIT_OK;
-                }
-                if (r == -1)
-                        return CLI_EXIT_USAGE;
-        }
+        if (rc != -1)
+                return rc;
         if (optind < argc)
                 return cli_usage_err("consume", "unexpected argument \"%s\"", argv[optind]);
         return check_opts(o);

@@ -270,10 +270,6 @@ static int parse_args(dev_opts_t *o, int argc, char **argv)
                         usage(stdout);
                         return CLI_EXIT_OK;
                 default:
-                        /* optopt of a long option is its code, not a
-                         * letter: let cli_bad_opt() quote argv instead. */
-                        if (optopt >= OPT_BROKERS)
-                                optopt = 0;
                         return cli_bad_opt(DEV_CMD, opt, argv);
                 }
         }

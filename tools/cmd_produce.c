@@ -407,8 +407,9 @@ static int opts_alloc(produce_opts_t *o, int argc)
 }
 
 /* One option; 0, -1 for a usage error already printed, 1 for --help. */
-static int take_opt(produce_opts_t *o, int opt, const char *arg)
+static int take_opt(void *opts, int opt, const char *arg)
 {
+        produce_opts_t *o = opts;
         int64_t v;
         int r;
 
@@ -472,31 +473,15 @@ static int parse_args(produce_opts_t *o, int argc, char **argv)
                 CODEC_LONGOPTS,
                 { NULL, 0, NULL, 0 }
         };
-        int opt, r;
+        int rc = cli_parse_opts("produce", argc, argv, ":t:p:c:k:m:D:K:H:r:h" CLI_COMMON_OPTS,
+                                longopts, take_opt, o, usage);
 
-        opterr = 0;
-        optind = 0;
-        while ((opt = getopt_long(argc, argv, ":t:p:c:k:m:D:K:H:r:h" CLI_COMMON_OPTS,
-                                  longopts, NULL)) != -1) {
-                if (opt == '?' || opt == ':') {
-                        /* optopt of a long option is its code, not a
-                         * letter: let cli_bad_opt() quote argv instead. */
-                        if (optopt >= CODEC_OPT_KEY_FORMAT)
-                                optopt = 0;
-                        return cli_bad_opt("produce", opt, argv);
-                }
-                r = take_opt(o, opt, optarg);
-                if (r == 1) {
-                        usage(stdout);
-                        return CLI_EXIT_OK;
-                }
-                if (r == -1)
-                        return CLI_EXIT_USAGE;
-        }
+        if (rc != -1)
+                return rc;
         if (!o->topic)
                 return cli_usage_err("produce", "-t TOPIC is required");
-        if ((r = codec_check(&o->codec)) >= 0)
-                return r;
+        if ((rc = codec_check(&o->codec)) >= 0)
+                return rc;
         if (!o->delim && cli_parse_delim("produce", "-D", "\\n", &o->delim, &o->delim_len))
                 return CLI_EXIT_FAILURE;
         return -1;

@@ -98,8 +98,6 @@ static int parse_args(reg_opts_t *o, int argc, char **argv)
                         usage(stdout);
                         return CLI_EXIT_OK;
                 default:
-                        if (optopt >= OPT_LISTEN)
-                                optopt = 0;
                         return cli_bad_opt(REG_CMD, opt, argv);
                 }
         }

@@ -416,11 +416,8 @@ static int parse_args(schema_opts_t *o, const schema_sub_t *sub, int argc, char 
         opterr = 0;
         optind = 0;
         while ((opt = getopt_long(argc, argv, ":r:s:X:F:qvh", longopts, NULL)) != -1) {
-                if (opt == '?' || opt == ':') {
-                        if (optopt >= LO_ID)
-                                optopt = 0;
+                if (opt == '?' || opt == ':')
                         return cli_bad_opt(o->sub, opt, argv);
-                }
                 r = take_opt(o, opt, optarg);
                 if (r == 1) {
                         fputs(sub->help, stdout);
