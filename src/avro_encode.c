@@ -11,6 +11,11 @@
  * candidates for the JSON value's kind in a fixed order (see avro.h) and
  * keeping the first that encodes. Errors reuse the decoder's error state:
  * what failed, plus the JSON path collected while unwinding.
+ *
+ * kafkit_avro_encode_json() first tries the one-pass streaming reader of
+ * avro_json_stream.c; this tree walk runs only on what that one leaves
+ * (errors, duplicate keys, ...), so it stays the reference for the
+ * output bytes and for the wording of every error.
  */
 #include "avro_internal.h"
 
@@ -505,6 +510,8 @@ kafkit_err_t kafkit_avro_encode_json(const kafkit_avro_schema_t *schema,
                                       "avro encode: schema, json and out are required");
         if (len == (size_t)-1)
                 len = strlen(json);
+        if (av_encode_json_stream(schema->root, json, len, style, out) == 0)
+                return KAFKIT_OK;       /* the fast path; else the tree walk */
         v = json_loadb(json, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
         if (!v)
                 return kafkit_err_set(err, KAFKIT_ERR_PARSE, 0,

@@ -187,6 +187,21 @@ kafkit_err_t av_encode_value(const av_node_t *n,
                              kafkit_buf_t *out,
                              kafkit_error_t *err);
 
+/*
+ * The streaming fast path of kafkit_avro_encode_json() (avro_json_stream.c):
+ * encodes `len` bytes of JSON text with node `root` in one pass, without a
+ * tree. Returns 0 on success (out NUL-terminated, as av_encode_value()), or
+ * -1, with out->len restored, for any error or construct it leaves to the
+ * jansson path (duplicate keys, escaped field names...); the caller
+ * then reruns the text through jansson, which also words the errors. A
+ * success gives the same bytes as the jansson path. Exposed for tests.
+ */
+int av_encode_json_stream(const av_node_t *root,
+                          const char *json,
+                          size_t len,
+                          kafkit_avro_json_style_t style,
+                          kafkit_buf_t *out);
+
 /* ------------------------------------------------------- decode internals */
 
 /* Decoder state, shared with the resolver (which reuses its readers). */

@@ -5,6 +5,8 @@
  */
 #include "testutil.h"
 
+#include "avro_internal.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -880,6 +882,377 @@ START_TEST(test_decode_speed_small_record)
 }
 END_TEST
 
+/* ------------------------------------------- streaming reader vs jansson */
+
+/*
+ * Encodes `len` bytes of JSON with both encoder paths: the streaming
+ * reader and the jansson tree walk. Whenever the streaming one takes the
+ * text, the tree walk must accept it too and give the same bytes; when it
+ * declines, it must leave `out` untouched. Returns 1 if it took the text.
+ */
+static int stream_vs_tree(const kafkit_avro_schema_t *s, const char *json, size_t len,
+                          kafkit_avro_json_style_t style)
+{
+        kafkit_buf_t a = { 0 }, b = { 0 };
+        kafkit_error_t err;
+        json_error_t jerr;
+        json_t *v = json_loadb(json, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+        int tree_ok = v && av_encode_value(s->root, v, style, "$", &b, &err) == KAFKIT_OK;
+        int took = av_encode_json_stream(s->root, json, len, style, &a) == 0;
+
+        if (took) {
+                ck_assert_msg(tree_ok, "stream took what jansson rejects: %.*s", (int)len, json);
+                ck_assert_msg(a.len == b.len && !memcmp(a.data, b.data, a.len),
+                              "stream and tree differ on %.*s", (int)len, json);
+        } else {
+                ck_assert_uint_eq(a.len, 0);
+        }
+        json_decref(v);
+        kafkit_buf_free(&a);
+        kafkit_buf_free(&b);
+        return took;
+}
+
+/* stream_vs_tree() on NUL-terminated text with schema text. */
+static int stream_case(const char *schema, const char *json, kafkit_avro_json_style_t style)
+{
+        kafkit_avro_schema_t *s = schema_ok(schema);
+        int took = stream_vs_tree(s, json, strlen(json), style);
+
+        kafkit_avro_schema_destroy(s);
+        return took;
+}
+
+/* Public API output as hex ("" and the message in *msg on error). */
+static const char *encode_hex(const char *schema, const char *json,
+                              kafkit_avro_json_style_t style)
+{
+        static char hex[8192];
+        kafkit_avro_schema_t *s = schema_ok(schema);
+        kafkit_buf_t out = { 0 };
+        kafkit_error_t err;
+
+        if (kafkit_avro_encode_json(s, json, (size_t)-1, style, &out, &err) == KAFKIT_OK) {
+                ck_assert_uint_lt(out.len * 2, sizeof(hex));
+                tohex(out.data, out.len, hex);
+        } else {
+                snprintf(hex, sizeof(hex), "error: %s", err.message);
+        }
+        kafkit_buf_free(&out);
+        kafkit_avro_schema_destroy(s);
+        return hex;
+}
+
+START_TEST(test_stream_reader_matches_tree_on_every_vector)
+{
+        FILE *f = fopen(tu_vector_path("avro-binary.jsonl"), "r");
+        char line[16384];
+        int cases = 0;
+
+        ck_assert_ptr_nonnull(f);
+        while (fgets(line, sizeof(line), f)) {
+                json_t *vec = json_loads(line, JSON_ALLOW_NUL, NULL);
+                char *stext, *a, *p;
+                kafkit_avro_schema_t *s;
+
+                if (!vec)
+                        continue;
+                stext = json_dumps(json_object_get(vec, "schema"), JSON_ENCODE_ANY);
+                s = schema_ok(stext);
+                a = json_dumps(json_object_get(vec, "avro_json"), JSON_ENCODE_ANY);
+                p = json_dumps(json_object_get(vec, "plain_json"), JSON_ENCODE_ANY);
+                ck_assert_msg(stream_vs_tree(s, a, strlen(a), KAFKIT_AVRO_JSON_AVRO),
+                              "stream declined vector %s", a);
+                ck_assert_msg(stream_vs_tree(s, p, strlen(p), KAFKIT_AVRO_JSON_PLAIN),
+                              "stream declined vector %s", p);
+                kafkit_avro_schema_destroy(s);
+                free(stext);
+                free(a);
+                free(p);
+                json_decref(vec);
+                cases++;
+        }
+        fclose(f);
+        ck_assert_int_ge(cases, 34);
+}
+END_TEST
+
+#define STREAM_REC                                                                         \
+        "{\"type\":\"record\",\"name\":\"R\",\"fields\":["                                  \
+        "{\"name\":\"a\",\"type\":\"long\"},"                                              \
+        "{\"name\":\"b\",\"type\":\"string\",\"default\":\"dflt\"},"                       \
+        "{\"name\":\"c\",\"type\":[\"null\",\"double\"],\"default\":null}]}"
+
+START_TEST(test_stream_reader_fields_out_of_order_and_defaults)
+{
+        const char *in_order = encode_hex(STREAM_REC, "{\"a\":1,\"b\":\"x\",\"c\":null}",
+                                          KAFKIT_AVRO_JSON_AVRO);
+        char want[256];
+
+        snprintf(want, sizeof(want), "%s", in_order);
+        ck_assert_str_eq(want, "02027800");
+        /* out of order: streamed too, assembled in schema order */
+        ck_assert_int_eq(stream_case(STREAM_REC, "{\"c\":null,\"b\":\"x\",\"a\":1}",
+                                     KAFKIT_AVRO_JSON_AVRO), 1);
+        ck_assert_int_eq(stream_case(STREAM_REC, "{\"c\":{\"double\":1},\"a\":1}",
+                                     KAFKIT_AVRO_JSON_AVRO), 1);
+        ck_assert_int_eq(stream_case(STREAM_REC, "{\"b\":\"x\",\"a\":1,\"b\":\"y\"}",
+                                     KAFKIT_AVRO_JSON_AVRO), 0);
+        ck_assert_str_eq(encode_hex(STREAM_REC, "{\"c\":null,\"b\":\"x\",\"a\":1}",
+                                    KAFKIT_AVRO_JSON_AVRO), want);
+        ck_assert_str_eq(encode_hex(STREAM_REC, "{\"b\":\"x\",\"a\":1}",
+                                    KAFKIT_AVRO_JSON_PLAIN), want);
+        /* gaps and a missing tail take defaults, streaming */
+        ck_assert_int_eq(stream_case(STREAM_REC, "{\"a\":1,\"c\":{\"double\":2}}",
+                                     KAFKIT_AVRO_JSON_AVRO), 1);
+        ck_assert_int_eq(stream_case(STREAM_REC, " { \"a\" : -7 } ", KAFKIT_AVRO_JSON_PLAIN), 1);
+        ck_assert_str_eq(encode_hex(STREAM_REC, "{\"a\":1}", KAFKIT_AVRO_JSON_PLAIN),
+                         "020864666c7400");
+        /* duplicates, unknown fields, missing without default: jansson's say */
+        ck_assert_int_eq(stream_case(STREAM_REC, "{\"a\":1,\"a\":2}", KAFKIT_AVRO_JSON_PLAIN), 0);
+        ck_assert_str_eq(encode_hex(STREAM_REC, "{\"a\":1,\"a\":2}", KAFKIT_AVRO_JSON_PLAIN),
+                         "040864666c7400");
+        ck_assert_int_eq(stream_case(STREAM_REC, "{\"a\":1,\"z\":2}", KAFKIT_AVRO_JSON_PLAIN), 0);
+        ck_assert_str_eq(encode_hex(STREAM_REC, "{\"a\":1,\"z\":2}", KAFKIT_AVRO_JSON_PLAIN),
+                         "error: $: unknown field \"z\" for R");
+        ck_assert_str_eq(encode_hex(STREAM_REC, "{\"b\":\"x\"}", KAFKIT_AVRO_JSON_PLAIN),
+                         "error: $: missing field \"a\" of R (no default)");
+        ck_assert_str_eq(encode_hex(STREAM_REC, "{\"a\":1,\"c\":{\"double\":\"abc\"}}",
+                                    KAFKIT_AVRO_JSON_AVRO),
+                         "error: $.c[\"double\"]: expected double, got string \"abc\"");
+}
+END_TEST
+
+START_TEST(test_stream_reader_strings_escapes_and_surrogates)
+{
+        static const char *ok[] = {
+                "\"a\\\"\\\\\\/\\b\\f\\n\\r\\t\"",
+                "\"\\u00e9\\u20AC\\ud83d\\ude00\\u0000x\"",
+                "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\x7f\"",
+                "\"\"",
+        };
+        static const char *bad[] = {
+                "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"\\ud800x\"",
+                "\"\\u12\"", "\"\\x\"", "\"a\tb\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"",
+                "\"\xf4\x90\x80\x80\"", "\"\xe2\x82\"", "\"abc", "\"a\" x",
+        };
+        size_t i;
+
+        for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+                ck_assert_msg(stream_case("\"string\"", ok[i], KAFKIT_AVRO_JSON_PLAIN), "%s",
+                              ok[i]);
+        for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                ck_assert_msg(!stream_case("\"string\"", bad[i], KAFKIT_AVRO_JSON_PLAIN), "%s",
+                              bad[i]);
+                ck_assert_msg(encode_err("\"string\"", bad[i], KAFKIT_AVRO_JSON_PLAIN)[0],
+                              "%s accepted", bad[i]);
+        }
+        ck_assert_str_eq(encode_hex("\"string\"", "\"\\ud83d\\ude00\"", KAFKIT_AVRO_JSON_PLAIN),
+                         "08f09f9880");
+        /* bytes and fixed: code points 0-255, escaped or raw */
+        ck_assert_str_eq(encode_hex("\"bytes\"", "\"\\u00ff\\u0000a\xc3\xbf\"",
+                                    KAFKIT_AVRO_JSON_AVRO), "08ff0061ff");
+        ck_assert_int_eq(stream_case("\"bytes\"", "\"\\u00ff\\u0000a\xc3\xbf\"",
+                                     KAFKIT_AVRO_JSON_AVRO), 1);
+        ck_assert_int_eq(stream_case("{\"type\":\"fixed\",\"name\":\"F\",\"size\":2}",
+                                     "\"\\n\xc2\x80\"", KAFKIT_AVRO_JSON_AVRO), 1);
+        ck_assert_int_eq(stream_case("{\"type\":\"fixed\",\"name\":\"F\",\"size\":2}",
+                                     "\"abc\"", KAFKIT_AVRO_JSON_AVRO), 0);
+        ck_assert_int_eq(stream_case("\"bytes\"", "\"\\u0100\"", KAFKIT_AVRO_JSON_AVRO), 0);
+        ck_assert_str_eq(encode_err("\"bytes\"", "\"\\u0100\"", KAFKIT_AVRO_JSON_AVRO),
+                         "$: expected code points 0-255 (bytes), char 0 is not, got string "
+                         "\"\xc4\x80\"");
+        /* map keys are decoded too; a duplicate key goes to jansson */
+        ck_assert_int_eq(stream_case("{\"type\":\"map\",\"values\":\"int\"}",
+                                     "{\"k\\u00e9\":1,\"\\n\":2}", KAFKIT_AVRO_JSON_AVRO), 1);
+        ck_assert_int_eq(stream_case("{\"type\":\"map\",\"values\":\"int\"}",
+                                     "{\"a\":1,\"\\u0061\":2}", KAFKIT_AVRO_JSON_AVRO), 0);
+        ck_assert_str_eq(encode_hex("{\"type\":\"map\",\"values\":\"int\"}",
+                                    "{\"a\":1,\"\\u0061\":2}", KAFKIT_AVRO_JSON_AVRO),
+                         "0202610400");
+}
+END_TEST
+
+START_TEST(test_stream_reader_numbers_and_trailing_text)
+{
+        static const struct {
+                const char *schema, *json;
+                int took;
+        } cases[] = {
+                { "\"long\"", "9223372036854775807", 1 },
+                { "\"long\"", "-9223372036854775808", 1 },
+                { "\"long\"", "9223372036854775808", 0 },
+                { "\"long\"", "-9223372036854775809", 0 },
+                { "\"long\"", "99999999999999999999999", 0 },
+                { "\"long\"", "-0", 1 },
+                { "\"long\"", "1e2", 1 },
+                { "\"long\"", "1.5", 0 },
+                { "\"int\"", "2147483647", 1 },
+                { "\"int\"", "2147483648", 0 },
+                { "\"int\"", "-2147483648.0", 1 },
+                { "\"double\"", "1e2", 1 },
+                { "\"double\"", "-0", 1 },
+                { "\"double\"", "-0.0", 1 },
+                { "\"double\"", "0.1", 1 },
+                { "\"double\"", "2.5E-3", 1 },
+                { "\"double\"", "123456789012345678", 1 },
+                { "\"double\"", "1e400", 0 },
+                { "\"double\"", "\"NaN\"", 1 },
+                { "\"float\"", "\"-Infinity\"", 1 },
+                { "\"float\"", "3.4028235e38", 1 },
+                { "\"double\"", "\"nan\"", 0 },
+                { "\"double\"", "01", 0 },
+                { "\"double\"", "1.", 0 },
+                { "\"double\"", ".5", 0 },
+                { "\"double\"", "1e", 0 },
+                { "\"double\"", "+1", 0 },
+                { "\"double\"", "- 1", 0 },
+                { "\"long\"", " 5 \n", 1 },
+                { "\"long\"", "5 x", 0 },
+                { "\"long\"", "5,", 0 },
+                { "\"boolean\"", "true", 1 },
+                { "\"boolean\"", "truex", 0 },
+                { "\"null\"", "null", 1 },
+                { "\"null\"", "nul", 0 },
+                { "{\"type\":\"array\",\"items\":\"long\"}", "[1, 2 ,3]", 1 },
+                { "{\"type\":\"array\",\"items\":\"long\"}", "[1,]", 0 },
+                { "{\"type\":\"array\",\"items\":\"long\"}", "[]", 1 },
+                { "[\"int\",\"long\"]", "5000000000", 0 },
+                { "[\"null\",\"long\"]", "5000000000", 1 },
+                { "[\"null\",\"long\"]", "{\"long\":5,\"null\":null}", 0 },
+        };
+        size_t i;
+
+        for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                kafkit_avro_json_style_t st = strchr(cases[i].json, '{')
+                                                      ? KAFKIT_AVRO_JSON_AVRO
+                                                      : KAFKIT_AVRO_JSON_PLAIN;
+
+                ck_assert_msg(stream_case(cases[i].schema, cases[i].json, st) == cases[i].took,
+                              "%s as %s: stream %s", cases[i].json, cases[i].schema,
+                              cases[i].took ? "declined" : "took it");
+        }
+        ck_assert_str_eq(encode_err("\"long\"", "9223372036854775808", KAFKIT_AVRO_JSON_PLAIN),
+                         encode_err("\"long\"", "9223372036854775808", KAFKIT_AVRO_JSON_PLAIN));
+        ck_assert_str_eq(encode_hex("\"long\"", "-9223372036854775808", KAFKIT_AVRO_JSON_PLAIN),
+                         "ffffffffffffffffff01");
+        ck_assert_str_eq(encode_hex("[\"int\",\"long\"]", "5000000000", KAFKIT_AVRO_JSON_PLAIN),
+                         "0280c8afa025");
+}
+END_TEST
+
+#define NEST_SCHEMA                                                                        \
+        "{\"type\":\"record\",\"name\":\"N\",\"fields\":[{\"name\":\"n\","                 \
+        "\"type\":[\"null\",\"N\"]}]}"
+
+/* Arrays and maps past 63 items need a 2-byte count, patched in. */
+START_TEST(test_stream_reader_long_arrays_maps_and_depth)
+{
+        kafkit_buf_t j = { 0 };
+        char key[32];
+        int i;
+
+        ck_assert_int_eq(kafkit_buf_append(&j, "[", 1), KAFKIT_OK);
+        for (i = 0; i < 300; i++)
+                ck_assert_int_eq(kafkit_buf_append(&j, i ? ",7" : "7", i ? 2 : 1), KAFKIT_OK);
+        ck_assert_int_eq(kafkit_buf_append(&j, "]", 1), KAFKIT_OK);
+        ck_assert_int_eq(stream_case("{\"type\":\"array\",\"items\":\"int\"}", j.data,
+                                     KAFKIT_AVRO_JSON_PLAIN), 1);
+        kafkit_buf_reset(&j);
+        ck_assert_int_eq(kafkit_buf_append(&j, "{", 1), KAFKIT_OK);
+        for (i = 0; i < 200; i++) {
+                int n = snprintf(key, sizeof(key), "%s\"k%d\":%d", i ? "," : "", i, i);
+
+                ck_assert_int_eq(kafkit_buf_append(&j, key, (size_t)n), KAFKIT_OK);
+        }
+        ck_assert_int_eq(kafkit_buf_append(&j, "}", 1), KAFKIT_OK);
+        ck_assert_int_eq(stream_case("{\"type\":\"map\",\"values\":\"int\"}", j.data,
+                                     KAFKIT_AVRO_JSON_AVRO), 1);
+        /* nesting past KAFKIT_AVRO_MAX_DEPTH goes to jansson, which says so */
+        kafkit_buf_reset(&j);
+        for (i = 0; i < KAFKIT_AVRO_MAX_DEPTH + 2; i++)
+                ck_assert_int_eq(kafkit_buf_append(&j, "{\"n\":", 5), KAFKIT_OK);
+        ck_assert_int_eq(kafkit_buf_append(&j, "null", 4), KAFKIT_OK);
+        for (i = 0; i < KAFKIT_AVRO_MAX_DEPTH + 2; i++)
+                ck_assert_int_eq(kafkit_buf_append(&j, "}", 1), KAFKIT_OK);
+        ck_assert_int_eq(stream_case(NEST_SCHEMA, j.data, KAFKIT_AVRO_JSON_PLAIN), 0);
+        ck_assert_contains(encode_err(NEST_SCHEMA, j.data, KAFKIT_AVRO_JSON_PLAIN),
+                           "nesting deeper than");
+        kafkit_buf_free(&j);
+}
+END_TEST
+
+#define STREAM_RICH                                                                        \
+        "{\"type\":\"record\",\"name\":\"X\",\"fields\":["                                  \
+        "{\"name\":\"l\",\"type\":\"long\"},{\"name\":\"i\",\"type\":\"int\"},"            \
+        "{\"name\":\"f\",\"type\":\"float\"},{\"name\":\"d\",\"type\":\"double\"},"        \
+        "{\"name\":\"s\",\"type\":\"string\",\"default\":\"\"},"                           \
+        "{\"name\":\"b\",\"type\":\"bytes\"},"                                             \
+        "{\"name\":\"x\",\"type\":{\"type\":\"fixed\",\"name\":\"F2\",\"size\":2}},"       \
+        "{\"name\":\"e\",\"type\":{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\","   \
+        "\"B\"]}},"                                                                        \
+        "{\"name\":\"a\",\"type\":{\"type\":\"array\",\"items\":\"int\"}},"                \
+        "{\"name\":\"m\",\"type\":{\"type\":\"map\",\"values\":\"string\"}},"              \
+        "{\"name\":\"u\",\"type\":[\"null\",\"string\",\"long\",{\"type\":\"record\","     \
+        "\"name\":\"In\",\"fields\":[{\"name\":\"z\",\"type\":\"boolean\"}]}]}]}"
+
+/* Random edits of valid records: whatever the streaming reader takes, the
+ * tree walk must take with the same bytes. */
+START_TEST(test_stream_reader_never_takes_what_jansson_would_not)
+{
+        static const char *base[2] = {
+                "{\"l\":-12,\"i\":3,\"f\":1.5,\"d\":-2e-3,\"s\":\"h\\u00e9\\n\",\"b\":\"\\u00ff\","
+                "\"x\":\"ab\",\"e\":\"B\",\"a\":[1,2],\"m\":{\"k\":\"v\",\"q\":\"\"},"
+                "\"u\":{\"In\":{\"z\":true}}}",
+                "{\"l\":-12,\"i\":3,\"f\":1.5,\"d\":-2e-3,\"s\":\"h\\u00e9\\n\",\"b\":\"\\u00ff\","
+                "\"x\":\"ab\",\"e\":\"B\",\"a\":[1,2],\"m\":{\"k\":\"v\",\"q\":\"\"},"
+                "\"u\":\"str\"}",
+        };
+        static const char alphabet[] = "{}[]\",:\\u0129eE.-+ntf \xc3\xa9\xed\xff";
+        kafkit_avro_schema_t *s = schema_ok(STREAM_RICH);
+        uint32_t seed = 12345;
+        char buf[512];
+        int iter, took = 0, st;
+
+        for (st = 0; st < 2; st++)
+                ck_assert_int_eq(stream_vs_tree(s, base[st], strlen(base[st]),
+                                                st ? KAFKIT_AVRO_JSON_PLAIN
+                                                   : KAFKIT_AVRO_JSON_AVRO), 1);
+        for (iter = 0; iter < 40000; iter++) {
+                size_t len, pos;
+                int edits, k;
+
+                st = iter & 1;
+                len = strlen(base[st]);
+                memcpy(buf, base[st], len);
+                edits = 1 + (int)((seed >> 16) % 3);
+                for (k = 0; k < edits; k++) {
+                        seed = seed * 1103515245u + 12345u;
+                        pos = (seed >> 8) % len;
+                        seed = seed * 1103515245u + 12345u;
+                        switch ((seed >> 16) % 3) {
+                        case 0: /* replace */
+                                buf[pos] = alphabet[(seed >> 4) % (sizeof(alphabet) - 1)];
+                                break;
+                        case 1: /* delete */
+                                memmove(buf + pos, buf + pos + 1, len - pos - 1);
+                                len--;
+                                break;
+                        default: /* insert */
+                                memmove(buf + pos + 1, buf + pos, len - pos);
+                                buf[pos] = alphabet[(seed >> 4) % (sizeof(alphabet) - 1)];
+                                len++;
+                                break;
+                        }
+                }
+                took += stream_vs_tree(s, buf, len,
+                                       st ? KAFKIT_AVRO_JSON_PLAIN : KAFKIT_AVRO_JSON_AVRO);
+        }
+        ck_assert_int_gt(took, 100);    /* some edits stay valid */
+        kafkit_avro_schema_destroy(s);
+}
+END_TEST
+
 static Suite *avro_suite(void)
 {
         Suite *s = suite_create("avro");
@@ -911,6 +1284,12 @@ static Suite *avro_suite(void)
         tcase_add_test(tc, test_resolve_rules_and_errors);
         tcase_add_test(tc, test_resolve_recursive_types);
         tcase_add_test(tc, test_decode_speed_small_record);
+        tcase_add_test(tc, test_stream_reader_matches_tree_on_every_vector);
+        tcase_add_test(tc, test_stream_reader_fields_out_of_order_and_defaults);
+        tcase_add_test(tc, test_stream_reader_strings_escapes_and_surrogates);
+        tcase_add_test(tc, test_stream_reader_numbers_and_trailing_text);
+        tcase_add_test(tc, test_stream_reader_long_arrays_maps_and_depth);
+        tcase_add_test(tc, test_stream_reader_never_takes_what_jansson_would_not);
         suite_add_tcase(s, tc);
         return s;
 }
