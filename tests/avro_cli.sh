@@ -65,7 +65,7 @@ expect_usage consume -t x --value-format avro --json-style
 expect_usage consume -t x --key-subject s
 
 start_dev --topic av:1 --topic plain:1 --topic keyed:1 --topic bad:1 --topic mixed:1 \
-        --topic json:1 --topic byid:1
+        --topic json:1 --topic byid:1 --topic many:64
 
 # ------------------------------------- round trip, Avro JSON style (default)
 cat >"$T/in" <<'EOF'
@@ -209,6 +209,25 @@ err_has "offset 0: value: not JSON"
 # ----------------------------------------------------- a v2 reader schema
 consume av "${AV[@]}" --value-schema "$SCHEMAS/user_event_v2.avsc" --json-style plain -c 1
 grep -q '"country":"unknown"' "$T/out" || fail "v2 reader: $(cat "$T/out")"
+
+# ------------- -e over many partitions: every record printed, none lost
+# (regression: -e stopped at the first EOF of a batch in which every
+# partition had ended, dropping the records after it in that batch)
+N=3000
+awk -v n=$N 'BEGIN { for (i = 0; i < n; i++)
+        printf "k%d|{\"user\":\"u%d\",\"action\":\"LOGIN\",\"ts\":%d,\"price\":{\"double\":%d.25},\"query\":null}\n", i, i, i, i }' \
+        >"$T/many"
+STDIN=$T/many expect_rc 0 60 produce -b "$BROKERS" -t many -K '|' -r "$REGISTRY" "${AV[@]}" "${V1[@]}"
+# A reader that starts late makes the consumer block on its output while
+# librdkafka queues every record and EOF: batches then mix EOFs and records.
+for run in 1 2; do
+        timeout 60 "$KAFKIT" consume -q -b "$BROKERS" -t many -e -r "$REGISTRY" "${AV[@]}" \
+                -f '%k %s\n' 2>"$T/err" | { sleep 2; cat; } >"$T/many.out" ||
+                fail "consume many: exit ${PIPESTATUS[0]}"
+        got=$(wc -l <"$T/many.out")
+        [ "$got" -eq $N ] || fail "consume -e of $N Avro records on 64 partitions printed $got (run $run)"
+done
+[ "$(sort -u "$T/many.out" | wc -l)" -eq $N ] || fail "consume many: duplicate records"
 
 # ------------------------------------- registry down: exit 1, bounded time
 printf '%s\n' '{"user":"z","action":"LOGIN","ts":1,"price":null,"query":null}' >"$T/in"

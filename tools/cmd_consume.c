@@ -60,6 +60,7 @@ typedef struct consume_state_s {
         uint64_t records;
         uint64_t undecodable;           /* records skipped: key/value bad */
         int done;
+        int at_end;     /* -e: every partition reached its end in this batch */
         int rc;
 } consume_state_t;
 
@@ -409,8 +410,11 @@ static void on_eof(consume_state_t *st, const kafkit_message_t *msg)
                 fprintf(stderr, "%% Reached end of topic %s [%d] at offset %lld\n",
                         kafkit_message_topic(msg), (int)kafkit_message_partition(msg),
                         (long long)kafkit_message_offset(msg));
+        /* at_end() already counts every event of the current batch, so
+         * records after this EOF in the batch are still to be printed:
+         * stop once the batch is done, not here. */
         if (st->opts->exit_at_end && kafkit_consumer_at_end(st->consumer))
-                st->done = 1;
+                st->at_end = 1;
 }
 
 /*
@@ -519,6 +523,8 @@ static void loop(consume_state_t *st)
                                 handle(st, st->msgs[i]);
                         kafkit_message_destroy(st->msgs[i]);
                 }
+                if (st->at_end)
+                        st->done = 1;
                 /* Caught up (or idle): show what we have now. */
                 if (n < max && st->out.len > 0 && fmt_out_flush(&st->out))
                         output_failed(st);

@@ -181,7 +181,10 @@ kafkit_err_t kafkit_consumer_resume(kafkit_consumer_t *consumer,
 
 /**
  * 1 when the consumer has at least one assigned partition and every assigned
- * partition reported end-of-partition with no record since; else 0.
+ * partition reported end-of-partition with no record since; else 0. It counts
+ * every event poll has returned, including the whole of the last batch from
+ * kafkit_consumer_poll_batch(): records after an EOF event in that batch
+ * still need handling before the application stops.
  */
 int kafkit_consumer_at_end(const kafkit_consumer_t *consumer);
 
