@@ -21,7 +21,6 @@
 
 #define CODEC_DEFAULT_URL "http://localhost:8081"
 #define CODEC_SCHEMA_MAX (16 * 1024 * 1024)
-#define JSON_MAX_DEPTH 512
 
 /* ---------------------------------------------------------------- options */
 
@@ -349,11 +348,12 @@ kafkit_err_t codec_encode(codec_t *c, codec_role_t *r, const kafkit_serdes_ctx_t
         case CODEC_STRING:
                 return KAFKIT_OK;
         case CODEC_JSON:
-                if (codec_json_check(data, len, why, sizeof(why)) == 0)
+                if (kafkit_json_validate(data, len, err) == KAFKIT_OK)
                         return KAFKIT_OK;
+                snprintf(why, sizeof(why), "%.200s", err->message);
                 snprintf(err->message, sizeof(err->message), "%s: not JSON: %s",
                          r->name, why);
-                return err->code = KAFKIT_ERR_PARSE;
+                return err->code;
         case CODEC_AVRO:
                 break;
         }
@@ -415,10 +415,12 @@ kafkit_err_t codec_decode(codec_t *c, codec_role_t *r, const kafkit_message_t *m
         *out_len = len;
         if (!data || r->format == CODEC_STRING)
                 return KAFKIT_OK;
-        if (r->format == CODEC_JSON)
-                return codec_json_check(data, len, why, sizeof(why))
-                               ? json_failed(r, msg, why, err)
-                               : KAFKIT_OK;
+        if (r->format == CODEC_JSON) {
+                if (kafkit_json_validate(data, len, err) == KAFKIT_OK)
+                        return KAFKIT_OK;
+                snprintf(why, sizeof(why), "%.200s", err->message);
+                return json_failed(r, msg, why, err);
+        }
         ctx.topic = kafkit_message_topic(msg);
         ctx.partition = kafkit_message_partition(msg);
         ctx.offset = kafkit_message_offset(msg);
@@ -434,170 +436,4 @@ kafkit_err_t codec_decode(codec_t *c, codec_role_t *r, const kafkit_message_t *m
         *out = r->buf.data ? r->buf.data : "";
         *out_len = r->buf.len;
         return KAFKIT_OK;
-}
-
-/* ------------------------------------------------------------ JSON check */
-
-/* A cursor over the text being checked. */
-typedef struct jcur_s {
-        const char *p, *start, *end;
-        const char *why;
-} jcur_t;
-
-static int jfail(jcur_t *j, const char *why)
-{
-        j->why = why;
-        return -1;
-}
-
-static void jws(jcur_t *j)
-{
-        while (j->p < j->end &&
-               (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
-                j->p++;
-}
-
-static int jlit(jcur_t *j, const char *word)
-{
-        size_t n = strlen(word);
-
-        if ((size_t)(j->end - j->p) < n || memcmp(j->p, word, n))
-                return jfail(j, "unexpected character");
-        j->p += n;
-        return 0;
-}
-
-static int jdigits(jcur_t *j)
-{
-        const char *s = j->p;
-
-        while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
-                j->p++;
-        return j->p > s ? 0 : jfail(j, "expected a digit");
-}
-
-static int jnumber(jcur_t *j)
-{
-        if (j->p < j->end && *j->p == '-')
-                j->p++;
-        if (j->p < j->end && *j->p == '0')
-                j->p++;
-        else if (jdigits(j))
-                return -1;
-        if (j->p < j->end && *j->p == '.') {
-                j->p++;
-                if (jdigits(j))
-                        return -1;
-        }
-        if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
-                j->p++;
-                if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
-                        j->p++;
-                if (jdigits(j))
-                        return -1;
-        }
-        return 0;
-}
-
-static int jstring(jcur_t *j)
-{
-        int i;
-
-        j->p++; /* the opening quote */
-        while (j->p < j->end && *j->p != '"') {
-                unsigned char ch = (unsigned char)*j->p;
-
-                if (ch < 0x20)
-                        return jfail(j, "control character in a string");
-                if (ch == '\\') {
-                        if (++j->p >= j->end)
-                                break;
-                        if (*j->p == 'u') {
-                                for (i = 0; i < 4; i++)
-                                        if (++j->p >= j->end ||
-                                            !strchr("0123456789abcdefABCDEF", *j->p))
-                                                return jfail(j, "bad \\u escape");
-                        } else if (!strchr("\"\\/bfnrt", *j->p)) {
-                                return jfail(j, "bad escape in a string");
-                        }
-                }
-                j->p++;
-        }
-        if (j->p >= j->end)
-                return jfail(j, "unterminated string");
-        j->p++;
-        return 0;
-}
-
-static int jvalue(jcur_t *j, int depth);
-
-/* An object or array after its opening bracket. */
-static int jcontainer(jcur_t *j, int depth, char close)
-{
-        j->p++;
-        jws(j);
-        if (j->p < j->end && *j->p == close) {
-                j->p++;
-                return 0;
-        }
-        for (;;) {
-                if (close == '}') {
-                        if (j->p >= j->end || *j->p != '"')
-                                return jfail(j, "expected a member name");
-                        if (jstring(j))
-                                return -1;
-                        jws(j);
-                        if (j->p >= j->end || *j->p != ':')
-                                return jfail(j, "expected ':'");
-                        j->p++;
-                }
-                if (jvalue(j, depth + 1))
-                        return -1;
-                jws(j);
-                if (j->p < j->end && *j->p == ',') {
-                        j->p++;
-                        jws(j);
-                        continue;
-                }
-                if (j->p < j->end && *j->p == close) {
-                        j->p++;
-                        return 0;
-                }
-                return jfail(j, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
-        }
-}
-
-static int jvalue(jcur_t *j, int depth)
-{
-        if (depth > JSON_MAX_DEPTH)
-                return jfail(j, "nested too deeply");
-        jws(j);
-        if (j->p >= j->end)
-                return jfail(j, "expected a value, found the end");
-        switch (*j->p) {
-        case '{': return jcontainer(j, depth, '}');
-        case '[': return jcontainer(j, depth, ']');
-        case '"': return jstring(j);
-        case 't': return jlit(j, "true");
-        case 'f': return jlit(j, "false");
-        case 'n': return jlit(j, "null");
-        default:
-                if (*j->p == '-' || (*j->p >= '0' && *j->p <= '9'))
-                        return jnumber(j);
-                return jfail(j, "unexpected character");
-        }
-}
-
-int codec_json_check(const char *text, size_t len, char *errbuf, size_t errsize)
-{
-        jcur_t j = { text, text, text + len, NULL };
-
-        if (jvalue(&j, 0) == 0) {
-                jws(&j);
-                if (j.p == j.end)
-                        return 0;
-                jfail(&j, "text after the value");
-        }
-        snprintf(errbuf, errsize, "at byte %zu: %s", (size_t)(j.p - j.start), j.why);
-        return -1;
 }

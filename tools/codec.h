@@ -128,10 +128,4 @@ kafkit_err_t codec_encode(codec_t *c, codec_role_t *r, const kafkit_serdes_ctx_t
 kafkit_err_t codec_decode(codec_t *c, codec_role_t *r, const kafkit_message_t *msg,
                           const void **out, size_t *out_len, kafkit_error_t *err);
 
-/*
- * Checks that text[0..len) is one JSON value (RFC 8259, whitespace around
- * it allowed). Returns 0, or -1 with "at byte N: MESSAGE" in errbuf.
- */
-int codec_json_check(const char *text, size_t len, char *errbuf, size_t errsize);
-
 #endif /* KAFKIT_CODEC_H */

@@ -116,6 +116,14 @@ void kafkit_log_stderr(void *opaque,
                        const char *facility,
                        const char *message);
 
+/**
+ * Checks that text[0..len) is exactly one JSON value (RFC 8259, with
+ * whitespace around it allowed), in one pass without allocating.
+ * KAFKIT_ERR_PARSE says "at byte N: what was wrong". `text` is borrowed.
+ * Thread-safe.
+ */
+kafkit_err_t kafkit_json_validate(const char *text, size_t len, kafkit_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif
