@@ -22,7 +22,8 @@ void av_dec_init(av_dec_t *d, const void *data, size_t len, kafkit_avro_json_sty
         d->start = d->p = data;
         d->end = d->start + len;
         d->out = out;
-        d->style = style;
+        d->style = (kafkit_avro_json_style_t)(style & KAFKIT_AVRO_JSON_STYLE_MASK);
+        d->decimal_text = (style & KAFKIT_AVRO_JSON_DECIMAL_TEXT) != 0;
         d->empty_budget = KAFKIT_AVRO_MAX_EMPTY_ITEMS;
         d->failed = 0;
         d->nomem = 0;
@@ -235,6 +236,21 @@ static int put(av_dec_t *d, const char *s, size_t n)
         return av_buf_put(d->out, s, n) ? av_dec_oom(d) : 0;
 }
 
+/* A decimal's `len` bytes at d->p as text (KAFKIT_AVRO_JSON_DECIMAL_TEXT). */
+static int dec_decimal(av_dec_t *d, const av_node_t *n, size_t len)
+{
+        int r = av_decimal_to_text(d->p, len, n->scale, d->out);
+
+        if (r == -1)
+                return av_dec_oom(d);
+        if (r == -2)
+                return av_dec_fail(d, d->p, "decimal of %zu bytes is longer than the %d "
+                                            "bytes decimal text allows",
+                                   len, AV_DEC_MAX_BYTES);
+        d->p += len;
+        return 0;
+}
+
 static int dec_number(av_dec_t *d, const av_node_t *n)
 {
         const unsigned char *at = d->p;
@@ -408,6 +424,8 @@ int av_dec_value(av_dec_t *d, const av_node_t *n, int depth)
                 } else if (av_read_len(d, &len, av_type_name(n->type))) {
                         return -1;
                 }
+                if (n->logical == AV_LT_DECIMAL && d->decimal_text)
+                        return dec_decimal(d, n, len);
                 if (n->type == AV_STRING ? av_json_put_utf8(d->out, (const char *)d->p, len)
                                          : av_json_put_bytes(d->out, d->p, len))
                         return av_dec_oom(d);

@@ -181,6 +181,22 @@ static int enc_number(av_enc_t *e, const av_node_t *n, json_t *v)
         }
 }
 
+/* KAFKIT_AVRO_JSON_DECIMAL_TEXT: "-12.34" to the decimal's bytes. */
+static int enc_decimal(av_enc_t *e, const av_node_t *n, json_t *v)
+{
+        unsigned char b[AV_DEC_MAX_BYTES];
+        char why[160];
+        size_t len;
+
+        if (av_decimal_from_text(json_string_value(v), json_string_length(v), n->precision,
+                                 n->scale, n->type == AV_FIXED ? n->size : 0, b, &len, why,
+                                 sizeof(why)))
+                return expected(e, why, v);
+        if (n->type == AV_BYTES && put_long(e, (int64_t)len))
+                return -1;
+        return put_raw(e, b, len);
+}
+
 /*
  * A JSON string of code points 0-255 back to bytes, written in place after
  * the length (bytes) or checked against the size (fixed). jansson has
@@ -192,6 +208,9 @@ static int enc_bytes(av_enc_t *e, const av_node_t *n, json_t *v)
         size_t cnt = 0, i;
         char *o;
 
+        if (n->logical == AV_LT_DECIMAL && e->st.decimal_text)
+                return s ? enc_decimal(e, n, v)
+                         : expected(e, "decimal as text (a string like \"-12.34\")", v);
         if (!s)
                 return expected(e, n->type == AV_FIXED ? "fixed (string)" : "bytes (string)",
                                 v);
@@ -477,7 +496,7 @@ kafkit_err_t av_encode_value(const av_node_t *n,
 
         av_dec_init(&e.st, "", 0, style, out);
         e.out = out;
-        e.style = style;
+        e.style = e.st.style;   /* flags removed */
         if (enc_value(&e, n, value, 0) == 0 && av_buf_need(out, 1) == 0) {
                 out->data[out->len] = '\0';
                 return KAFKIT_OK;

@@ -217,7 +217,8 @@ typedef struct av_path_seg_s {
 typedef struct av_dec_s {
         const unsigned char *start, *p, *end;
         kafkit_buf_t *out;
-        kafkit_avro_json_style_t style;
+        kafkit_avro_json_style_t style; /* AVRO or PLAIN, flags removed */
+        int decimal_text;               /* KAFKIT_AVRO_JSON_DECIMAL_TEXT */
         int64_t empty_budget;           /* KAFKIT_AVRO_MAX_EMPTY_ITEMS left */
         /* error: message, failing offset, and the path collected while
          * unwinding (innermost first) */
@@ -258,6 +259,25 @@ int av_read_block(av_dec_t *d, const av_node_t *item, int64_t *count);
 int av_dec_value(av_dec_t *d, const av_node_t *n, int depth);
 /* Skips a value of `n`. */
 int av_skip_value(av_dec_t *d, const av_node_t *n, int depth);
+
+/* ------------------------------------------------------ decimals as text */
+
+/* Longest decimal (bytes or fixed) the text form handles. */
+#define AV_DEC_MAX_BYTES 512
+
+/* Appends the quoted text of the big-endian two's-complement unscaled
+ * value `b` (n bytes) with `scale`: "-12.34". 0, -1 out of memory, -2 when
+ * longer than AV_DEC_MAX_BYTES. */
+int av_decimal_to_text(const unsigned char *b, size_t n, int scale, kafkit_buf_t *out);
+
+/* Parses decimal text ("-12.34", "7", "+0.5"; no exponent) into the
+ * shortest two's-complement bytes (or exactly `fixed_size` bytes when not
+ * 0) in `out` (room for AV_DEC_MAX_BYTES). More fraction digits than
+ * `scale`, more significant digits than `precision` or too many bytes for
+ * the fixed are errors. 0, or -1 with what was expected in `why`
+ * ("decimal as text like ..."), for an "expected ..., got ..." message. */
+int av_decimal_from_text(const char *s, size_t len, int precision, int scale, size_t fixed_size,
+                         unsigned char *out, size_t *out_len, char *why, size_t why_size);
 
 #pragma GCC visibility pop
 

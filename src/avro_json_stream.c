@@ -31,6 +31,7 @@ typedef struct js_s {
         const unsigned char *p, *end;
         kafkit_buf_t *out;
         kafkit_avro_json_style_t style;
+        int decimal_text;
         js_key_t keys[JS_MAX_KEYS];
         int n_keys;
 } js_t;
@@ -506,7 +507,9 @@ static int js_bytes(js_t *j, const av_node_t *n)
         js_str_t st;
         kafkit_buf_t *o = j->out;
 
-        if (js_str_scan(j, &st) || st.wide || av_buf_need(o, 10 + st.n_cp))
+        /* decimals as text: the jansson path does them */
+        if ((j->decimal_text && n->logical == AV_LT_DECIMAL) || js_str_scan(j, &st) ||
+            st.wide || av_buf_need(o, 10 + st.n_cp))
                 return -1;
         if (n->type == AV_FIXED) {
                 if (st.n_cp != n->size)
@@ -879,7 +882,8 @@ int av_encode_json_stream(const av_node_t *root,
         j.p = (const unsigned char *)json;
         j.end = j.p + len;
         j.out = out;
-        j.style = style;
+        j.style = (kafkit_avro_json_style_t)(style & KAFKIT_AVRO_JSON_STYLE_MASK);
+        j.decimal_text = (style & KAFKIT_AVRO_JSON_DECIMAL_TEXT) != 0;
         j.n_keys = 0;
         if (js_value(&j, root, 0) == 0 && js_peek(&j) < 0 && av_buf_need(out, 1) == 0) {
                 out->data[out->len] = '\0';

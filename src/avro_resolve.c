@@ -9,8 +9,11 @@
  * a record then only walks the plan. Plans are memoised per (writer,
  * reader) pair, so recursive types give cyclic plans, like the schemas.
  *
- * Record fields are written in the writer's order, then the defaulted ones:
- * streaming keeps the decoder free of temporary buffers.
+ * Record fields come out in the reader's order. When the writer's fields
+ * that the reader keeps are already in that order and the defaulted ones
+ * come last (the usual case: fields added at the end), decoding streams
+ * through the record once; otherwise a first pass notes where each writer
+ * field starts (skipping them) and a second decodes them in reader order.
  */
 #include "avro_internal.h"
 
@@ -44,6 +47,9 @@ struct rs_plan_s {
         rs_wfield_t *wfields;
         const av_field_t **defaulted;
         size_t n_defaulted;
+        /* per reader field: the writer field it reads, or -1 (default) */
+        int *rorder;
+        int in_order;           /* writer order already gives reader order */
         /* enum: writer index -> reader index, -1 unknown without default */
         int *enum_map;
         /* array items, map values, reader-union branch value */
@@ -217,6 +223,24 @@ static kafkit_err_t build_record(rs_build_t *b, rs_plan_t *p)
                 }
                 p->defaulted[p->n_defaulted++] = &r->fields[k];
         }
+        if (!(p->rorder = malloc((r->n_fields + 1) * sizeof(*p->rorder)))) {
+                ret = kafkit_err_set(b->err, KAFKIT_ERR_NOMEM, 0, "resolving: out of memory");
+                goto out;
+        }
+        for (k = 0; k < r->n_fields; k++)
+                p->rorder[k] = -1;
+        for (i = 0; i < w->n_fields; i++)
+                if (p->wfields[i].rf)
+                        p->rorder[p->wfields[i].rf - r->fields] = (int)i;
+        /* in order: the kept writer fields' reader positions rise, and
+         * every defaulted reader field comes after them */
+        p->in_order = 1;
+        for (k = 1; k < r->n_fields; k++) {
+                int a = p->rorder[k - 1], c = p->rorder[k];
+
+                if ((a >= 0 && c >= 0 && c < a) || (a < 0 && c >= 0))
+                        p->in_order = 0;
+        }
 out:
         free(used);
         return ret;
@@ -244,6 +268,7 @@ static void plan_free(rs_plan_t *p)
 {
         free(p->wfields);
         free(p->defaulted);
+        free(p->rorder);
         free(p->enum_map);
         free(p->branches);
         free(p);
@@ -452,11 +477,57 @@ static int rs_default(av_dec_t *d, const av_field_t *rf, int depth)
 {
         av_dec_t sub;
 
-        av_dec_init(&sub, rf->def_bin, rf->def_bin_len, d->style, d->out);
+        av_dec_init(&sub, rf->def_bin, rf->def_bin_len,
+                    d->style | (d->decimal_text ? KAFKIT_AVRO_JSON_DECIMAL_TEXT : 0), d->out);
         if (av_dec_value(&sub, rf->type, depth) == 0)
                 return 0;
         d->nomem = sub.nomem;
         return av_dec_fail(d, d->p, "default of field \"%s\": %s", rf->name, sub.msg);
+}
+
+/* Writer fields in another order than the reader's: note where each one
+ * starts, then decode them in reader order. */
+static int rs_record_reordered(av_dec_t *d, const rs_plan_t *p, int depth)
+{
+        const unsigned char *stack_pos[32], **pos = stack_pos, *end;
+        size_t i, nw = p->w->n_fields, nr = p->r->n_fields;
+        int r = -1;
+
+        if (nw > 32 && !(pos = malloc(nw * sizeof(*pos))))
+                return av_dec_oom(d);
+        for (i = 0; i < nw; i++) {
+                pos[i] = d->p;
+                if (av_skip_value(d, p->wfields[i].wf->type, depth)) {
+                        av_dec_push_field(d, p->wfields[i].wf->name);
+                        goto out;
+                }
+        }
+        end = d->p;
+        if (put(d, "{", 1))
+                goto out;
+        for (i = 0; i < nr; i++) {
+                const av_field_t *rf = &p->r->fields[i];
+                int wi = p->rorder[i];
+
+                if ((i && put(d, ",", 1)) || put(d, rf->key, rf->key_len))
+                        goto out;
+                if (wi < 0) {
+                        if (rs_default(d, rf, depth))
+                                goto out;
+                        continue;
+                }
+                d->p = pos[wi];
+                if (rs_dec(d, p->wfields[wi].plan, depth)) {
+                        av_dec_push_field(d, p->wfields[wi].wf->name);
+                        goto out;
+                }
+        }
+        d->p = end;
+        r = put(d, "}", 1);
+out:
+        if (pos != stack_pos)
+                free(pos);
+        return r;
 }
 
 static int rs_record(av_dec_t *d, const rs_plan_t *p, int depth)
@@ -464,6 +535,8 @@ static int rs_record(av_dec_t *d, const rs_plan_t *p, int depth)
         int first = 1;
         size_t i;
 
+        if (!p->in_order)
+                return rs_record_reordered(d, p, depth);
         if (put(d, "{", 1))
                 return -1;
         for (i = 0; i < p->w->n_fields; i++) {

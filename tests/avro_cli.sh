@@ -65,7 +65,7 @@ expect_usage consume -t x --value-format avro --json-style
 expect_usage consume -t x --key-subject s
 
 start_dev --topic av:1 --topic plain:1 --topic keyed:1 --topic bad:1 --topic mixed:1 \
-        --topic json:1 --topic byid:1 --topic many:64
+        --topic json:1 --topic byid:1 --topic many:64 --topic dec:1
 
 # ------------------------------------- round trip, Avro JSON style (default)
 cat >"$T/in" <<'EOF'
@@ -100,6 +100,34 @@ cp "$T/want" "$T/in"
 produce plain "${AV[@]}" "${V1[@]}" --json-style plain
 consume plain "${AV[@]}" --json-style plain
 same "$T/out" "$T/in" "plain style round trip"
+
+# ------------------------ decimals: text in plain style, --decimal bytes|text
+cat >"$T/in" <<'EOF'
+{"id":1,"price":"12.34","total":"-1234567.8901","discount":"0.5"}
+{"id":2,"price":"-0.01","total":"0","discount":null}
+EOF
+produce dec "${AV[@]}" --value-schema "$SCHEMAS/order.avsc" --json-style plain
+consume dec "${AV[@]}" --json-style plain
+cat >"$T/want" <<'EOF'
+{"id":1,"price":"12.34","total":"-1234567.8901","discount":"0.50"}
+{"id":2,"price":"-0.01","total":"0.0000","discount":null}
+EOF
+same "$T/out" "$T/want" "plain style decimals"
+consume dec "${AV[@]}" --decimal text
+cat >"$T/want" <<'EOF'
+{"id":1,"price":"12.34","total":"-1234567.8901","discount":{"bytes":"0.50"}}
+{"id":2,"price":"-0.01","total":"0.0000","discount":null}
+EOF
+same "$T/out" "$T/want" "avro style, --decimal text"
+# Avro's own JSON: the two's-complement bytes (1234 = 0x04d2, -1 = 0xff)
+consume dec "${AV[@]}" --json-style plain --decimal bytes -c 2
+grep -q '"price":"\\u0004Ò"' "$T/out" || fail "--decimal bytes: 12.34 not as bytes: $(cat "$T/out")"
+grep -q '"price":"ÿ"' "$T/out" || fail "--decimal bytes: -0.01 not as bytes: $(cat "$T/out")"
+printf '%s\n' '{"id":3,"price":"1.234","total":"1","discount":null}' >"$T/in"
+WANT=1 produce dec "${AV[@]}" --value-schema "$SCHEMAS/order.avsc" --json-style plain
+err_has 'stdin:1: '
+err_has '$.price: expected decimal with at most 2 digits after the point'
+expect_usage produce -t x --decimal float
 
 # ---------------------------- the wire: Confluent framing, registered id
 expect_rc 0 20 schema list -r "$REGISTRY"

@@ -822,6 +822,34 @@ START_TEST(test_resolve_rules_and_errors)
                          "ERR: resolving $: writer's long cannot be read as int");
         ck_assert_str_eq(resolve("\"float\"", "\"double\"", "cdcccc3d", KAFKIT_AVRO_JSON_PLAIN),
                          "0.10000000149011612");
+        /* output in the reader's field order, defaults in their place */
+        {
+                const char *w = "{\"type\":\"record\",\"name\":\"R\",\"fields\":["
+                                "{\"name\":\"a\",\"type\":\"int\"},"
+                                "{\"name\":\"b\",\"type\":\"string\"},"
+                                "{\"name\":\"c\",\"type\":{\"type\":\"array\","
+                                "\"items\":\"long\"}}]}";
+                const char *r = "{\"type\":\"record\",\"name\":\"R\",\"fields\":["
+                                "{\"name\":\"c\",\"type\":{\"type\":\"array\","
+                                "\"items\":\"double\"}},"
+                                "{\"name\":\"x\",\"type\":\"int\",\"default\":7},"
+                                "{\"name\":\"a\",\"type\":\"long\"}]}";
+                const char *rd = "{\"type\":\"record\",\"name\":\"R\",\"fields\":["
+                                 "{\"name\":\"p\",\"type\":{\"type\":\"bytes\","
+                                 "\"logicalType\":\"decimal\",\"precision\":6,"
+                                 "\"scale\":2},\"default\":\"\\u0004\\u00d2\"},"
+                                 "{\"name\":\"a\",\"type\":\"int\"}]}";
+
+                /* a=3, b="hi", c=[1,2] */
+                ck_assert_str_eq(resolve(w, r, "0604686904020400", KAFKIT_AVRO_JSON_PLAIN),
+                                 "{\"c\":[1.0,2.0],\"x\":7,\"a\":3}");
+                /* truncated inside c: the error names the writer's field */
+                ck_assert_str_eq(resolve(w, r, "06046869040204", KAFKIT_AVRO_JSON_PLAIN),
+                                 "ERR: at byte 7 ($.c): truncated: varint runs past the end");
+                ck_assert_str_eq(resolve(w, rd, "0604686900",
+                                         KAFKIT_AVRO_JSON_PLAIN | KAFKIT_AVRO_JSON_DECIMAL_TEXT),
+                                 "{\"p\":\"12.34\",\"a\":3}");
+        }
 }
 END_TEST
 
@@ -942,6 +970,94 @@ static const char *encode_hex(const char *schema, const char *json,
         kafkit_avro_schema_destroy(s);
         return hex;
 }
+
+/* KAFKIT_AVRO_JSON_DECIMAL_TEXT. Expected bytes computed with Apache Avro's
+ * Python library (values with exactly `scale` digits) and Java's
+ * BigInteger.toByteArray rule (shortest two's complement). */
+START_TEST(test_decimal_text)
+{
+        const kafkit_avro_json_style_t P = KAFKIT_AVRO_JSON_PLAIN | KAFKIT_AVRO_JSON_DECIMAL_TEXT;
+        const kafkit_avro_json_style_t A = KAFKIT_AVRO_JSON_AVRO | KAFKIT_AVRO_JSON_DECIMAL_TEXT;
+        const char *db = "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":38,"
+                         "\"scale\":10}";
+        const char *fx = "{\"type\":\"fixed\",\"name\":\"D\",\"size\":16,\"logicalType\":"
+                         "\"decimal\",\"precision\":38,\"scale\":4}";
+        const char *d2 = "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":4,"
+                         "\"scale\":2}";
+        const char *un = "[\"null\",{\"type\":\"bytes\",\"logicalType\":\"decimal\","
+                         "\"precision\":9,\"scale\":2}]";
+        const char *rec = "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"p\","
+                          "\"type\":{\"type\":\"bytes\",\"logicalType\":\"decimal\","
+                          "\"precision\":9,\"scale\":2},\"default\":\"\\u0004\\u00d2\"}]}";
+
+        ck_assert_str_eq(encode_hex(db, "\"12345678901234567890.1234567890\"", P),
+                         "1a018ee90ff6c373e0ee4e3f0ad2");
+        ck_assert_str_eq(encode_hex(db, "\"-12345678901234567890.1234567890\"", P),
+                         "1afe7116f0093c8c1f11b1c0f52e");
+        ck_assert_str_eq(encode_hex(db, "\"-0.0000000001\"", P), "02ff");
+        ck_assert_str_eq(encode_hex(db, "\"1.5\"", P), "0a037e11d600"); /* 15000000000 */
+        ck_assert_str_eq(encode_hex(fx, "\"-1.0000\"", A), "ffffffffffffffffffffffffffffd8f0");
+        ck_assert_str_eq(encode_hex(fx, "\"99999999999999999999999999999999.9999\"", P),
+                         "00c097ce7bc90715b34b9f0fffffffff");
+        ck_assert_str_eq(encode_hex(fx, "\"0.0001\"", P), "00000000000000000000000000000001");
+        ck_assert_str_eq(encode_hex(d2, "\"-1.28\"", P), "0280");
+        ck_assert_str_eq(encode_hex(d2, "\"1.28\"", P), "040080");
+        ck_assert_str_eq(encode_hex(d2, "\"-0.01\"", P), "02ff");
+        ck_assert_str_eq(encode_hex(d2, "\"0\"", P), "0200");
+        ck_assert_str_eq(encode_hex(d2, "\"-0\"", P), "0200");
+        ck_assert_str_eq(encode_hex(d2, "\"+12.3\"", P), "0404ce");
+        /* output: always `scale` digits after the point */
+        ck_assert_str_eq(roundtrip(d2, "\"12.3\"", P), "\"12.30\"");
+        ck_assert_str_eq(roundtrip(d2, "\"-0.05\"", P), "\"-0.05\"");
+        ck_assert_str_eq(roundtrip(d2, "\"0\"", P), "\"0.00\"");
+        ck_assert_str_eq(roundtrip(db, "\"-12345678901234567890.1234567890\"", P),
+                         "\"-12345678901234567890.1234567890\"");
+        ck_assert_str_eq(roundtrip(fx, "\"-99999999999999999999999999999999.9999\"", P),
+                         "\"-99999999999999999999999999999999.9999\"");
+        ck_assert_str_eq(roundtrip(fx, "\"0.0001\"", A), "\"0.0001\"");
+        ck_assert_str_eq(roundtrip("{\"type\":\"bytes\",\"logicalType\":\"decimal\","
+                                   "\"precision\":5}",
+                                   "\"-123\"", P),
+                         "\"-123\"");
+        /* unions: bare in plain style, wrapped in avro style */
+        ck_assert_str_eq(roundtrip(un, "\"7.25\"", P), "\"7.25\"");
+        ck_assert_str_eq(roundtrip(un, "{\"bytes\":\"7.25\"}", A), "{\"bytes\":\"7.25\"}");
+        ck_assert_str_eq(roundtrip(un, "null", P), "null");
+        /* a record field (the streaming reader hands decimals to jansson) */
+        ck_assert_str_eq(roundtrip(rec, "{\"p\":\"1.99\"}", P), "{\"p\":\"1.99\"}");
+        ck_assert_str_eq(roundtrip(rec, "{}", P), "{\"p\":\"12.34\"}");
+        /* without the flag the same text is bytes, as the vectors have it */
+        ck_assert_str_eq(encode_hex(d2, "\"09\"", KAFKIT_AVRO_JSON_PLAIN), "043039");
+        ck_assert_str_eq(roundtrip(d2, "\"09\"", KAFKIT_AVRO_JSON_PLAIN), "\"09\"");
+        /* errors name the path and what was expected */
+        ck_assert_str_eq(encode_err(rec, "{\"p\":\"1.234\"}", P),
+                         "$.p: expected decimal with at most 2 digits after the point "
+                         "(scale 2), got string \"1.234\"");
+        ck_assert_str_eq(encode_err(d2, "\"123.45\"", P),
+                         "$: expected decimal of at most 4 significant digits (precision 4, "
+                         "scale 2), got string \"123.45\"");
+        ck_assert_str_eq(encode_err(d2, "\"1e3\"", P),
+                         "$: expected decimal as text like \"-12.34\", got string \"1e3\"");
+        ck_assert_str_eq(encode_err(d2, "\".5\"", P),
+                         "$: expected decimal as text like \"-12.34\", got string \".5\"");
+        ck_assert_str_eq(encode_err(d2, "\"5.\"", P),
+                         "$: expected decimal as text like \"-12.34\", got string \"5.\"");
+        ck_assert_str_eq(encode_err(d2, "\"\"", P),
+                         "$: expected decimal as text like \"-12.34\", got string \"\"");
+        ck_assert_str_eq(encode_err(d2, "12.5", P),
+                         "$: expected decimal as text (a string like \"-12.34\"), got number 12.5");
+        /* a fixed of 1 byte holds 2 digits; precision 3 would make the
+         * logical type invalid, so the schema falls back to a plain fixed */
+        ck_assert_str_eq(encode_hex("{\"type\":\"fixed\",\"name\":\"F\",\"size\":1,"
+                                    "\"logicalType\":\"decimal\",\"precision\":2}",
+                                    "\"-99\"", P),
+                         "9d");
+        ck_assert_str_eq(encode_err("{\"type\":\"fixed\",\"name\":\"F\",\"size\":1,"
+                                    "\"logicalType\":\"decimal\",\"precision\":3}",
+                                    "\"128\"", P),
+                         "$: expected fixed of 1 bytes (3 here), got string \"128\"");
+}
+END_TEST
 
 START_TEST(test_stream_reader_matches_tree_on_every_vector)
 {
@@ -1290,6 +1406,7 @@ static Suite *avro_suite(void)
         tcase_add_test(tc, test_stream_reader_numbers_and_trailing_text);
         tcase_add_test(tc, test_stream_reader_long_arrays_maps_and_depth);
         tcase_add_test(tc, test_stream_reader_never_takes_what_jansson_would_not);
+        tcase_add_test(tc, test_decimal_text);
         suite_add_tcase(s, tc);
         return s;
 }

@@ -30,6 +30,7 @@ void codec_init(codec_t *c, const char *cmd, int producing)
         c->cmd = cmd;
         c->producing = producing;
         c->style = KAFKIT_AVRO_JSON_AVRO;
+        c->decimal_text = -1;
         c->key.name = "key";
         c->key.role = KAFKIT_SERDES_KEY;
         c->key.schema_id = -1;
@@ -110,6 +111,13 @@ int codec_opt(codec_t *c, int opt, const char *arg)
         case CODEC_OPT_VALUE_SUBJECT:
                 return nonempty(c, "--value-subject", arg, &c->value.subject);
         case CODEC_OPT_JSON_STYLE: return parse_style(c, arg);
+        case CODEC_OPT_DECIMAL:
+                if (strcmp(arg, "text") && strcmp(arg, "bytes")) {
+                        cli_usage_err(c->cmd, "--decimal \"%s\": expected text or bytes", arg);
+                        return -1;
+                }
+                c->decimal_text = !strcmp(arg, "text");
+                return 1;
         default: return 0;
         }
 }
@@ -143,6 +151,9 @@ int codec_check(codec_t *c)
 
         if ((rc = check_role(c, &c->key)) >= 0 || (rc = check_role(c, &c->value)) >= 0)
                 return rc;
+        if (c->decimal_text == 1 ||
+            (c->decimal_text == -1 && c->style == KAFKIT_AVRO_JSON_PLAIN))
+                c->style |= KAFKIT_AVRO_JSON_DECIMAL_TEXT;
         return -1;
 }
 

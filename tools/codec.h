@@ -36,7 +36,10 @@ typedef struct codec_s {
         const char *cmd;                /* "produce" or "consume", for messages */
         int producing;
         const char *url;                /* -r, or NULL */
-        kafkit_avro_json_style_t style;
+        kafkit_avro_json_style_t style; /* with KAFKIT_AVRO_JSON_DECIMAL_TEXT
+                                         * once codec_check() ran */
+        int decimal_text;               /* --decimal: 1 text, 0 bytes, -1 unset
+                                         * (text for plain, bytes for avro) */
         codec_role_t key;
         codec_role_t value;
         kafkit_registry_t *registry;    /* when a side is avro */
@@ -56,7 +59,8 @@ enum {
         CODEC_OPT_KEY_SUBJECT,
         CODEC_OPT_VALUE_SUBJECT,
         CODEC_OPT_JSON_STYLE,
-        CODEC_OPT_REGISTRY
+        CODEC_OPT_REGISTRY,
+        CODEC_OPT_DECIMAL
 };
 
 /* The getopt_long() entries of the codec options, to paste into a
@@ -72,7 +76,8 @@ enum {
         { "key-subject", required_argument, NULL, CODEC_OPT_KEY_SUBJECT },     \
         { "value-subject", required_argument, NULL, CODEC_OPT_VALUE_SUBJECT }, \
         { "json-style", required_argument, NULL, CODEC_OPT_JSON_STYLE },       \
-        { "registry", required_argument, NULL, CODEC_OPT_REGISTRY }
+        { "registry", required_argument, NULL, CODEC_OPT_REGISTRY },           \
+        { "decimal", required_argument, NULL, CODEC_OPT_DECIMAL }
 
 /* Sets up `c` for command `cmd`: string key and value, avro JSON style. */
 void codec_init(codec_t *c, const char *cmd, int producing);

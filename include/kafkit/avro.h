@@ -18,7 +18,13 @@
  *
  * Logical types print as their underlying type in both styles (a decimal
  * as its two's-complement bytes, a date as its int), as Avro's JSON
- * encoding and the shared test vectors have it.
+ * encoding and the shared test vectors have it. OR-ing the flag
+ * KAFKIT_AVRO_JSON_DECIMAL_TEXT into either style makes decimals (bytes
+ * and fixed) readable text instead: "-12.34", always with exactly `scale`
+ * digits after the point on output; on input a string of digits with an
+ * optional sign and point (no exponent, at most `scale` fraction digits,
+ * at most `precision` significant digits). JSON numbers are not accepted
+ * for decimals: a double cannot carry every decimal exactly.
  *
  * Numbers: longs keep all 64 bits. float and double print in the shortest
  * form that reads back to the same value ("0.1", "1e21", "5e-324"), always
@@ -152,8 +158,13 @@ const char *kafkit_avro_schema_full_name(const kafkit_avro_schema_t *schema);
 /** JSON styles; see the top of this file. */
 typedef enum kafkit_avro_json_style_e {
         KAFKIT_AVRO_JSON_AVRO = 0,
-        KAFKIT_AVRO_JSON_PLAIN = 1
+        KAFKIT_AVRO_JSON_PLAIN = 1,
+        /** flag: decimals as text "12.34" (see the top of this file) */
+        KAFKIT_AVRO_JSON_DECIMAL_TEXT = 0x100
 } kafkit_avro_json_style_t;
+
+/** The style without its flags. */
+#define KAFKIT_AVRO_JSON_STYLE_MASK 0xff
 
 /**
  * Decodes one Avro binary value (`data`, `len` bytes, no framing) with
@@ -236,8 +247,8 @@ void kafkit_avro_resolver_destroy(kafkit_avro_resolver_t *resolver);
 
 /**
  * Decodes `data` (written with the resolver's writer schema) and appends
- * its JSON as the reader schema sees it. Record fields come in the writer's
- * order, then the defaulted ones. Same errors, ownership and thread-safety
+ * its JSON as the reader schema sees it, record fields in the reader's
+ * order. Same errors, ownership and thread-safety
  * as kafkit_avro_decode_json(); a writer union branch or enum symbol the
  * reader cannot take is an error when a record uses it.
  */
