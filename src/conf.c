@@ -672,3 +672,50 @@ fail:
         rd_kafka_conf_destroy(rd);
         return NULL;
 }
+
+void kafkit_conf_properties_show(FILE *out)
+{
+        rd_kafka_conf_properties_show(out);
+}
+
+static void kafkit_conf_dump_pairs(FILE *out, const char **arr, size_t cnt)
+{
+        size_t i;
+
+        for (i = 0; i + 1 < cnt; i += 2)
+                fprintf(out, "%s = %s\n", arr[i], arr[i + 1]);
+        fputc('\n', out);
+}
+
+kafkit_err_t kafkit_conf_dump(const kafkit_conf_t *conf, FILE *out)
+{
+        rd_kafka_topic_conf_t *tc, *own = NULL;
+        rd_kafka_conf_t *rd;
+        kafkit_error_t err;
+        const char **arr;
+        size_t cnt, i;
+
+        if (!(rd = kafkit_conf_to_rd(conf, NULL, NULL, &err)))
+                return err.code;
+        arr = rd_kafka_conf_dump(rd, &cnt);
+        fputs("# Global config\n", out);
+        kafkit_conf_dump_pairs(out, arr, cnt);
+        rd_kafka_conf_dump_free(arr, cnt);
+        /* topic properties set on `rd` went to its default topic conf */
+        tc = rd_kafka_conf_get_default_topic_conf(rd);
+        fputs("# Topic config\n", out);
+        if (!tc)
+                tc = own = rd_kafka_topic_conf_new();
+        arr = rd_kafka_topic_conf_dump(tc, &cnt);
+        kafkit_conf_dump_pairs(out, arr, cnt);
+        rd_kafka_conf_dump_free(arr, cnt);
+        if (own)
+                rd_kafka_topic_conf_destroy(own);
+        rd_kafka_conf_destroy(rd);
+        fputs("# kafkit config\n", out);
+        for (i = 0; i < conf->cnt; i++)
+                if (conf->entries[i].is_kafkit)
+                        fprintf(out, "%s = %s\n", conf->entries[i].name, conf->entries[i].value);
+        fputc('\n', out);
+        return KAFKIT_OK;
+}

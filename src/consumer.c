@@ -46,6 +46,7 @@ struct kafkit_consumer_s {
         void *rb_opaque;
         kafkit_commit_mode_t mode;
         int has_group;  /* 0: private group id, never commit or subscribe */
+        int64_t assign_offset; /* group assignments start here, or INVALID */
         int timeout_ms; /* socket.timeout.ms: for lookups with the broker */
 
         kafkit_assigned_t *parts;
@@ -245,6 +246,12 @@ static void kafkit_consumer_rebalance_cb(rd_kafka_t *rk,
                                                                   : "failed to rebalance",
                    parts ? parts->cnt : 0, coop ? "cooperative" : "eager");
         if (rerr == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+                if (c->assign_offset != RD_KAFKA_OFFSET_INVALID) {
+                        int i;
+
+                        for (i = 0; i < parts->cnt; i++)
+                                parts->elems[i].offset = c->assign_offset;
+                }
                 kafkit_consumer_apply(c, parts, 1, coop);
                 if (kafkit_assigned_update(c, parts, !coop))
                         kafkit_log(&c->lg, KAFKIT_LOG_ERR, "REBALANCE",
@@ -421,6 +428,7 @@ kafkit_consumer_t *kafkit_consumer_new(kafkit_conf_t *conf, kafkit_error_t *err)
                 goto fail;
         group = kafkit_conf_get(conf, "group.id");
         c->has_group = group && *group;
+        c->assign_offset = RD_KAFKA_OFFSET_INVALID;
         c->rb_cb = conf->rebalance_cb;
         c->rb_opaque = conf->rebalance_opaque;
         c->timeout_ms = (int)kafkit_conf_get_int(conf, "socket.timeout.ms",
@@ -485,6 +493,63 @@ int kafkit_consumer_at_end(const kafkit_consumer_t *c)
 size_t kafkit_consumer_assignment_count(const kafkit_consumer_t *c)
 {
         return c ? c->cnt : 0;
+}
+
+kafkit_err_t kafkit_consumer_set_assign_offset(kafkit_consumer_t *c,
+                                               const kafkit_offset_t *offset,
+                                               kafkit_error_t *err)
+{
+        int64_t off = RD_KAFKA_OFFSET_INVALID;
+
+        if (!c)
+                return kafkit_err_set(err, KAFKIT_ERR_INVALID_ARG, 0,
+                                      "assign offset: NULL consumer");
+        if (offset && offset->kind != KAFKIT_OFFSET_STORED &&
+            (off = kafkit_offset_to_rd(offset)) == RD_KAFKA_OFFSET_INVALID)
+                return kafkit_err_set(err, KAFKIT_ERR_INVALID_ARG, 0,
+                                      "assign offset: kind %d value %lld cannot start an "
+                                      "assigned partition (timestamps are not supported)",
+                                      (int)offset->kind, (long long)offset->value);
+        c->assign_offset = off;
+        kafkit_error_clear(err);
+        return KAFKIT_OK;
+}
+
+const char *kafkit_consumer_member_id(kafkit_consumer_t *c, char *buf, size_t size)
+{
+        char *id;
+
+        if (!buf || size == 0)
+                return buf;
+        buf[0] = '\0';
+        if (!c || !(id = rd_kafka_memberid(c->rk)))
+                return buf;
+        snprintf(buf, size, "%s", id);
+        rd_kafka_mem_free(c->rk, id);
+        return buf;
+}
+
+const char *kafkit_consumer_rebalance_protocol(kafkit_consumer_t *c)
+{
+        const char *proto = c ? rd_kafka_rebalance_protocol(c->rk) : NULL;
+
+        if (proto && strcmp(proto, "COOPERATIVE") == 0)
+                return "COOPERATIVE";
+        if (proto && strcmp(proto, "EAGER") == 0)
+                return "EAGER";
+        return "NONE";
+}
+
+kafkit_metadata_t *kafkit_consumer_metadata(kafkit_consumer_t *c,
+                                            const char *topic,
+                                            int timeout_ms,
+                                            kafkit_error_t *err)
+{
+        if (!c) {
+                kafkit_err_set(err, KAFKIT_ERR_INVALID_ARG, 0, "metadata: NULL consumer");
+                return NULL;
+        }
+        return kafkit_metadata_from_rd(c->rk, topic, timeout_ms, err);
 }
 
 /* ------------------------------------------------------- subscribe, assign */

@@ -48,6 +48,13 @@ int64_t kafkit_message_offset(const kafkit_message_t *msg)
         return rkm ? rkm->offset : -1;
 }
 
+int32_t kafkit_message_broker_id(const kafkit_message_t *msg)
+{
+        const rd_kafka_message_t *rkm = kafkit_message_rd(msg);
+
+        return rkm ? rd_kafka_message_broker_id(rkm) : -1;
+}
+
 /* For an error message librdkafka puts the error text in payload: no data. */
 static const void *kafkit_message_bytes(const rd_kafka_message_t *rkm,
                                         const void *ptr,

@@ -203,6 +203,9 @@ kafkit_metadata_t *kafkit_metadata_from_rd(rd_kafka_t *rk,
                 goto out;
         }
         out = kafkit_md_copy(md, err);
+        /* the controller id came with this answer; 0 ms: no new request */
+        if (out)
+                out->controller_id = rd_kafka_controllerid(rk, 0);
 out:
         if (md)
                 rd_kafka_metadata_destroy(md);

@@ -39,6 +39,7 @@ topics=()
 for r in $(seq "$RUNS"); do
         topics+=(--topic "kcat-$r:$PARTITIONS" --topic "kafkit-$r:$PARTITIONS")
         topics+=(--topic "json-kcat-$r:$PARTITIONS" --topic "avro-kafkit-$r:$PARTITIONS")
+        topics+=(--topic "kcatmode-$r:$PARTITIONS")
 done
 "$KAFKIT" dev --listen none --registry 127.0.0.1:0 "${topics[@]}" --bootstrap-file "$tmp/bs" >/dev/null &
 dev_pid=$!
@@ -107,6 +108,40 @@ kc=$(best "${kcat_c[@]}"); fc=$(best "${kafkit_c[@]}")
         echo "# all runs (s): kcat produce ${kcat_p[*]}; kafkit produce ${kafkit_p[*]};" \
                 "kcat consume ${kcat_c[*]}; kafkit consume ${kafkit_c[*]}"
 } | tee "$RESULTS"
+
+# ---- kcat mode -----------------------------------------------------------------
+# The same command lines for kcat and `kafkit` in kcat mode: produce, plain
+# consume, and consume with formatting: -J (JSON envelope) and -f with every
+# common token. Consumers read kafkit-$r (written above). Target >= 1.0 each.
+FMT='Topic %t [%p] at offset %o (%T): key %k (%K bytes): %s (%S bytes) headers %h\n'
+km_kp=(); km_fp=(); km_kc=(); km_fc=(); km_kj=(); km_fj=(); km_kf=(); km_ff=()
+for r in $(seq "$RUNS"); do
+        km_kp+=("$(elapsed kcat -P -q -K : -b "$B" -t "kcat-$r" <"$tmp/input")")
+        km_fp+=("$(elapsed "$KAFKIT" -P -q -K : -b "$B" -t "kcatmode-$r" <"$tmp/input")")
+        for who in kcat kafkit; do
+                prog=kcat; [ "$who" = kafkit ] && prog=$KAFKIT
+                t=$(elapsed sh -c "'$prog' -C -q -e -o beginning -b '$B' -t kafkit-$r | wc -l >'$tmp/n'")
+                count_check "$RECORDS" "$tmp/n"
+                tj=$(elapsed sh -c "'$prog' -C -q -e -J -o beginning -b '$B' -t kafkit-$r | wc -l >'$tmp/n'")
+                count_check "$RECORDS" "$tmp/n"
+                tf=$(elapsed sh -c "'$prog' -C -q -e -f '$FMT' -o beginning -b '$B' -t kafkit-$r | wc -l >'$tmp/n'")
+                count_check "$RECORDS" "$tmp/n"
+                if [ "$who" = kcat ]; then km_kc+=("$t"); km_kj+=("$tj"); km_kf+=("$tf")
+                else km_fc+=("$t"); km_fj+=("$tj"); km_ff+=("$tf"); fi
+        done
+done
+{
+        echo "# kcat mode: identical command lines; kcat vs kafkit -P/-C"
+        printf '%-10s %12s %12s %8s %s\n' op kcat_rec_s kafkit_rec_s ratio target
+        for row in "kc-produce km_kp km_fp" "kc-consume km_kc km_fc" "kc-json km_kj km_fj" "kc-format km_kf km_ff"; do
+                set -- $row
+                eval "a=\$(best \"\${$2[@]}\"); b=\$(best \"\${$3[@]}\")"
+                printf '%-10s %12s %12s %8s %s\n' "$1" "$(rate "$a")" "$(rate "$b")" "$(ratio "$b" "$a")" '>=1.0'
+        done
+        echo "# all runs (s): kcat -P ${km_kp[*]}; kafkit -P ${km_fp[*]}; kcat -C ${km_kc[*]};" \
+                "kafkit -C ${km_fc[*]}; kcat -J ${km_kj[*]}; kafkit -J ${km_fj[*]};" \
+                "kcat -f ${km_kf[*]}; kafkit -f ${km_ff[*]}"
+} | tee -a "$RESULTS"
 
 # ---- Avro end to end ---------------------------------------------------------
 # RECORDS keyed JSON records of 10 fields (~150 bytes of JSON): kafkit encodes

@@ -20,6 +20,7 @@ enum {
 int cmd_produce(int argc, char **argv);
 int cmd_consume(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_lag(int argc, char **argv);
 int cmd_dev(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
 int cmd_schema(int argc, char **argv);

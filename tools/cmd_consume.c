@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "codec.h"
 #include "fmt.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -49,6 +50,9 @@ typedef struct consume_opts_s {
         char *key_delim;                /* -K, or NULL */
         size_t key_delim_len;
         codec_t codec;                  /* --key-format, --value-format... */
+        int progress;                   /* --progress 1, -q -1, else 0 */
+        const char *stats_file;         /* --stats FILE */
+        int stats_interval_ms;          /* --stats-interval MS */
 } consume_opts_t;
 
 typedef struct consume_state_s {
@@ -56,8 +60,11 @@ typedef struct consume_state_s {
         kafkit_consumer_t *consumer;
         fmt_t *fmt;
         fmt_out_t out;
+        progress_t *progress;
         kafkit_message_t *msgs[BATCH];
         uint64_t records;
+        uint64_t batch_records;         /* for the progress line */
+        uint64_t batch_bytes;
         uint64_t undecodable;           /* records skipped: key/value bad */
         int done;
         int at_end;     /* -e: every partition reached its end in this batch */
@@ -82,7 +89,8 @@ static void usage(FILE *out)
               "  -E                do not exit on non-fatal consumer errors\n"
               "  -f FORMAT         output format, tokens: %t topic, %p partition,\n"
               "                    %o offset, %k key, %s value, %K key size, %S value\n"
-              "                    size (-1: null), %T timestamp ms, %h headers\n"
+              "                    size (-1: null), %R value size as a 4-byte\n"
+              "                    big-endian int, %T timestamp ms, %h headers\n"
               "                    (name=value,...), %% percent; escapes \\n \\t \\r\n"
               "                    \\0 \\\\ \\xHH\n"
               "  -D DELIM          without -f: written after each value (default \\n)\n"
@@ -97,7 +105,10 @@ static void usage(FILE *out)
               "  --key-schema FILE.avsc | --key-schema-id ID | --key-subject SUBJECT\n"
               "                    the same for keys\n"
               "  --json-style STYLE  avro (default: unions as {\"type\": value}) or\n"
-              "                    plain (unions as bare values)\n"
+              "                    plain (unions as bare values, decimals as text)\n"
+              "  --decimal FORM    decimals as text (\"12.34\") or bytes (Avro's JSON:\n"
+              "                    code points of the two's-complement bytes); default\n"
+              "                    text with --json-style plain, else bytes\n"
               "  -r URL            Schema Registry (default: schema.registry.url from\n"
               "                    -X/-F/$KAFKIT_CONF_SCHEMA_REGISTRY_URL, else\n"
               "                    http://localhost:8081)\n"
@@ -105,6 +116,10 @@ static void usage(FILE *out)
               "                    else localhost:9092)\n"
               "  -X PROP=VALUE     set a configuration property (repeatable)\n"
               "  -F FILE           read properties from FILE\n"
+              "  --progress        show a progress line on stderr even when it is not\n"
+              "                    a terminal (-q hides it)\n"
+              "  --stats FILE      append JSON statistics lines to FILE (records,\n"
+              "                    bytes, rates) every --stats-interval MS (1000)\n"
               "  -q / -v           quieter / more verbose (-v: end-of-partition notes)\n"
               "  -h, --help        this help\n"
               "\n"
@@ -152,14 +167,36 @@ static int parse_offset(consume_opts_t *o, const char *arg)
         return -1;
 }
 
+enum {
+        CONSUME_OPT_PROGRESS = 300,
+        CONSUME_OPT_STATS,
+        CONSUME_OPT_STATS_INTERVAL
+};
+
+static int parse_stats_interval(consume_opts_t *o, const char *arg)
+{
+        int64_t v;
+
+        if (cli_parse_i64(arg, 10, 3600000, &v) == 0) {
+                o->stats_interval_ms = (int)v;
+                return 0;
+        }
+        cli_usage_err("consume", "--stats-interval \"%s\": expected milliseconds "
+                      "(10 to 3600000)", arg);
+        return -1;
+}
+
 /* One option; 0, -1 for a usage error already printed, 1 for --help. */
 static int take_opt(void *opts, int opt, const char *arg)
 {
         consume_opts_t *o = opts;
         int r;
 
-        if (cli_common_opt(&o->common, opt, arg))
+        if (cli_common_opt(&o->common, opt, arg)) {
+                if (opt == 'q')
+                        o->progress = -1;
                 return 0;
+        }
         if ((r = codec_opt(&o->codec, opt, arg)) != 0)
                 return r == 1 ? 0 : -1;
         switch (opt) {
@@ -181,6 +218,12 @@ static int take_opt(void *opts, int opt, const char *arg)
                 return cli_parse_delim("consume", "-K", arg, &o->key_delim,
                                        &o->key_delim_len);
         case 'h': return 1;
+        case CONSUME_OPT_PROGRESS:
+                if (o->progress == 0)
+                        o->progress = 1;
+                return 0;
+        case CONSUME_OPT_STATS: o->stats_file = arg; return 0;
+        case CONSUME_OPT_STATS_INTERVAL: return parse_stats_interval(o, arg);
         default:
                 cli_usage_err("consume", "unknown option");
                 return -1;
@@ -222,6 +265,9 @@ static int parse_args(consume_opts_t *o, int argc, char **argv)
 {
         static const struct option longopts[] = {
                 { "help", no_argument, NULL, 'h' },
+                { "progress", no_argument, NULL, CONSUME_OPT_PROGRESS },
+                { "stats", required_argument, NULL, CONSUME_OPT_STATS },
+                { "stats-interval", required_argument, NULL, CONSUME_OPT_STATS_INTERVAL },
                 CODEC_LONGOPTS,
                 { NULL, 0, NULL, 0 }
         };
@@ -240,6 +286,7 @@ static int opts_alloc(consume_opts_t *o, int argc)
         memset(o, 0, sizeof(*o));
         o->partition = -1;
         o->offset.kind = KAFKIT_OFFSET_BEGINNING;
+        o->stats_interval_ms = 1000;
         codec_init(&o->codec, "consume", 0);
         if (cli_common_init(&o->common, "consume", argc))
                 return -1;
@@ -365,7 +412,7 @@ static int make_format(consume_state_t *st)
                         return CLI_EXIT_USAGE;
                 }
         } else {
-                st->fmt = fmt_new_default(o->key_delim, o->key_delim_len,
+                st->fmt = fmt_new_default(NULL, 0, o->key_delim, o->key_delim_len,
                                           o->delim ? o->delim : "\n",
                                           o->delim ? o->delim_len : 1);
                 if (!st->fmt) {
@@ -426,7 +473,7 @@ static int decode(consume_state_t *st, const kafkit_message_t *msg, fmt_view_t *
         codec_t *c = &st->opts->codec;
         kafkit_error_t err;
 
-        memset(view, 0, sizeof(*view));
+        fmt_view_init(view);
         kafkit_error_clear(&err);
         if (c->key.format != CODEC_STRING) {
                 view->has_key = 1;
@@ -454,11 +501,13 @@ bad:
         }
         cli_err("%s; skipped", err.message);
         st->undecodable++;
+        progress_add_errors(st->progress, 1);
         return -1;
 }
 
 static void on_record(consume_state_t *st, const kafkit_message_t *msg)
 {
+        size_t klen = 0, vlen = 0;
         fmt_view_t view;
 
         if (decode(st, msg, &view) == 0 && fmt_render_view(st->fmt, msg, &view, &st->out)) {
@@ -468,6 +517,10 @@ static void on_record(consume_state_t *st, const kafkit_message_t *msg)
         if (st->done)
                 return;
         st->records++;
+        st->batch_records++;
+        kafkit_message_key(msg, &klen);
+        kafkit_message_value(msg, &vlen);
+        st->batch_bytes += klen + vlen;
         if (st->opts->count > 0 && (int64_t)st->records >= st->opts->count)
                 st->done = 1;
 }
@@ -518,11 +571,14 @@ static void loop(consume_state_t *st)
                         }
                         continue;
                 }
+                st->batch_records = st->batch_bytes = 0;
                 for (i = 0; i < n; i++) {
                         if (!st->done)
                                 handle(st, st->msgs[i]);
                         kafkit_message_destroy(st->msgs[i]);
                 }
+                progress_add(st->progress, st->batch_records, st->batch_bytes);
+                progress_tick(st->progress);
                 if (st->at_end)
                         st->done = 1;
                 /* Caught up (or idle): show what we have now. */
@@ -541,6 +597,12 @@ static int run(consume_state_t *st)
         if (fmt_out_init(&st->out, STDOUT_FILENO, OUT_BUF)) {
                 cli_err("out of memory");
                 return CLI_EXIT_FAILURE;
+        }
+        st->progress = progress_new("consumed", st->opts->progress, st->opts->stats_file,
+                                    st->opts->stats_interval_ms);
+        if (!st->progress) {
+                rc = CLI_EXIT_FAILURE;
+                goto out;
         }
         st->consumer = make_consumer(st->opts, &rc);
         if (!st->consumer)
@@ -562,6 +624,7 @@ static int run(consume_state_t *st)
                 rc = CLI_EXIT_FAILURE;
         }
 out:
+        progress_finish(st->progress);
         fmt_out_free(&st->out);
         return rc;
 }

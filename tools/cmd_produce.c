@@ -20,6 +20,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "cli.h"
 #include "codec.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,11 +50,15 @@ typedef struct produce_opts_s {
         char **header_bufs;            /* strdup'ed -H arguments */
         size_t header_cnt;
         codec_t codec;                 /* --key-format, --value-format... */
+        int progress;                  /* --progress 1, -q -1, else 0 */
+        const char *stats_file;        /* --stats FILE */
+        int stats_interval_ms;         /* --stats-interval MS */
 } produce_opts_t;
 
 typedef struct produce_state_s {
         produce_opts_t *opts;
         kafkit_producer_t *producer;
+        progress_t *progress;          /* --progress, --stats */
         kafkit_record_t rec;           /* template: topic, partition, headers */
         char *buf;
         size_t cap;
@@ -97,7 +102,10 @@ static void usage(FILE *out)
               "  --key-schema FILE.avsc | --key-schema-id ID | --key-subject SUBJECT\n"
               "                    the same for keys (TOPIC-key)\n"
               "  --json-style STYLE  avro (default: unions as {\"type\": value}) or\n"
-              "                    plain (unions as bare values)\n"
+              "                    plain (unions as bare values, decimals as text)\n"
+              "  --decimal FORM    decimals as text (\"12.34\") or bytes (Avro's JSON:\n"
+              "                    code points of the two's-complement bytes); default\n"
+              "                    text with --json-style plain, else bytes\n"
               "  -r URL            Schema Registry (default: schema.registry.url from\n"
               "                    -X/-F/$KAFKIT_CONF_SCHEMA_REGISTRY_URL, else\n"
               "                    http://localhost:8081)\n"
@@ -105,6 +113,10 @@ static void usage(FILE *out)
               "                    else localhost:9092)\n"
               "  -X PROP=VALUE     set a configuration property (repeatable)\n"
               "  -F FILE           read properties from FILE\n"
+              "  --progress        show a progress line on stderr even when it is not\n"
+              "                    a terminal (-q hides it)\n"
+              "  --stats FILE      append JSON statistics lines to FILE (records,\n"
+              "                    bytes, rates) every --stats-interval MS (1000)\n"
               "  -q / -v           quieter / more verbose\n"
               "  -h, --help        this help\n"
               "\n"
@@ -142,6 +154,7 @@ static void on_delivery(kafkit_producer_t *producer,
         if (d->code == KAFKIT_OK)
                 return;
         st->delivery_failed++;
+        progress_add_errors(st->progress, 1);
         remember_error(st, d->message && d->message[0]
                                    ? d->message
                                    : kafkit_err_str(d->code));
@@ -208,6 +221,7 @@ fail:
         cli_err("%s:%llu: %s", st->source, (unsigned long long)st->recno, err.message);
         if (err.code == KAFKIT_ERR_PARSE) {
                 st->bad_records++;
+                progress_add_errors(st->progress, 1);
         } else {
                 remember_error(st, err.message);
                 st->failed_input = 1;
@@ -239,6 +253,7 @@ static void send_record(produce_state_t *st, const char *data, size_t len)
                 return;
         if (kafkit_producer_send(st->producer, &rec, NULL, &err) != KAFKIT_OK) {
                 st->send_failed++;
+                progress_add_errors(st->progress, 1);
                 remember_error(st, err.message[0] ? err.message
                                                   : kafkit_err_str(err.code));
                 /* A full queue after kafkit.produce.block.ms or a fatal
@@ -248,6 +263,7 @@ static void send_record(produce_state_t *st, const char *data, size_t len)
         }
         st->records++;
         st->bytes += len;
+        progress_add(st->progress, 1, rec.key_len + rec.value_len);
         if (o->count > 0 && (int64_t)st->records >= o->count)
                 st->stop = 1;
         if (++st->since_poll >= POLL_EVERY) {
@@ -323,6 +339,7 @@ static int produce_fd(produce_state_t *st, int fd, const char *source)
                 }
                 /* A delimiter may straddle the end of what was read. */
                 from = len >= st->opts->delim_len ? len - st->opts->delim_len + 1 : 0;
+                progress_tick(st->progress);
         }
         if (!st->stop && !cli_stop && len > 0)
                 send_record(st, st->buf, len);
@@ -394,6 +411,7 @@ static int opts_alloc(produce_opts_t *o, int argc)
         memset(o, 0, sizeof(*o));
         o->partition = KAFKIT_PARTITION_ANY;
         o->lookup_ms = TOPIC_LOOKUP_S * 1000;
+        o->stats_interval_ms = 1000;
         codec_init(&o->codec, "produce", 1);
         if (cli_common_init(&o->common, "produce", argc))
                 return -1;
@@ -406,6 +424,12 @@ static int opts_alloc(produce_opts_t *o, int argc)
         return 0;
 }
 
+enum {
+        PRODUCE_OPT_PROGRESS = 300,
+        PRODUCE_OPT_STATS,
+        PRODUCE_OPT_STATS_INTERVAL
+};
+
 /* One option; 0, -1 for a usage error already printed, 1 for --help. */
 static int take_opt(void *opts, int opt, const char *arg)
 {
@@ -413,8 +437,11 @@ static int take_opt(void *opts, int opt, const char *arg)
         int64_t v;
         int r;
 
-        if (cli_common_opt(&o->common, opt, arg))
+        if (cli_common_opt(&o->common, opt, arg)) {
+                if (opt == 'q')
+                        o->progress = -1;
                 return 0;
+        }
         if ((r = codec_opt(&o->codec, opt, arg)) != 0)
                 return r == 1 ? 0 : -1;
         switch (opt) {
@@ -459,6 +486,21 @@ static int take_opt(void *opts, int opt, const char *arg)
                 return add_header(o, arg);
         case 'h':
                 return 1;
+        case PRODUCE_OPT_PROGRESS:
+                if (o->progress == 0)
+                        o->progress = 1;
+                return 0;
+        case PRODUCE_OPT_STATS:
+                o->stats_file = arg;
+                return 0;
+        case PRODUCE_OPT_STATS_INTERVAL:
+                if (cli_parse_i64(arg, 10, 3600000, &v)) {
+                        cli_usage_err("produce", "--stats-interval \"%s\": expected "
+                                      "milliseconds (10 to 3600000)", arg);
+                        return -1;
+                }
+                o->stats_interval_ms = (int)v;
+                return 0;
         default:
                 cli_usage_err("produce", "unknown option");
                 return -1;
@@ -470,6 +512,9 @@ static int parse_args(produce_opts_t *o, int argc, char **argv)
 {
         static const struct option longopts[] = {
                 { "help", no_argument, NULL, 'h' },
+                { "progress", no_argument, NULL, PRODUCE_OPT_PROGRESS },
+                { "stats", required_argument, NULL, PRODUCE_OPT_STATS },
+                { "stats-interval", required_argument, NULL, PRODUCE_OPT_STATS_INTERVAL },
                 CODEC_LONGOPTS,
                 { NULL, 0, NULL, 0 }
         };
@@ -526,6 +571,7 @@ static uint64_t finish(produce_state_t *st)
                         remember_error(st, err.message);
                         break;
                 }
+                progress_tick(st->progress);
         }
         /* Interrupted: give in-flight records a moment, then give up. */
         lost = kafkit_producer_close(st->producer, remaining ? 3000 : 1000);
@@ -545,6 +591,13 @@ static int run(produce_state_t *st, char **inputs, int input_cnt)
                 st->producer = NULL;
                 return CLI_EXIT_FAILURE;
         }
+        st->progress = progress_new("produced", o->progress, o->stats_file,
+                                    o->stats_interval_ms);
+        if (!st->progress) {
+                kafkit_producer_close(st->producer, 0);
+                st->producer = NULL;
+                return CLI_EXIT_FAILURE;
+        }
         clock_gettime(CLOCK_MONOTONIC, &t0);
         if (input_cnt == 0 && produce_input(st, "-"))
                 st->failed_input = 1;
@@ -553,6 +606,8 @@ static int run(produce_state_t *st, char **inputs, int input_cnt)
                         st->failed_input = 1;
         lost = finish(st);
         clock_gettime(CLOCK_MONOTONIC, &t1);
+        progress_finish(st->progress);
+        st->progress = NULL;
         failed = st->send_failed + (lost > st->delivery_failed ? lost : st->delivery_failed);
         if (st->bad_records > 0)
                 cli_err("%llu of %llu records not produced: their text does not "

@@ -1,5 +1,7 @@
 /*
  * fmt.c: kcat-style consumer output formats and the output buffer.
+ * kcat mode adds its own reading of -f escapes, -Z null text and pack-format
+ * deserializers (kcat -s), and the JSON string escaping of kcat -J.
  *
  * A format is parsed once into tokens: literal runs (escapes already
  * decoded, stored in one byte array) and record fields. Rendering walks the
@@ -24,6 +26,7 @@ typedef enum fmt_kind_e {
         FMT_VALUE,
         FMT_KEY_SIZE,
         FMT_VALUE_SIZE,
+        FMT_VALUE_SIZE_BIN,
         FMT_TIMESTAMP,
         FMT_HEADERS
 } fmt_kind_t;
@@ -39,6 +42,10 @@ struct fmt_s {
         size_t tok_cnt;
         char *lit;      /* decoded literal bytes of every run */
         size_t lit_len;
+        /* kcat mode (fmt_set_kcat) */
+        char *null;     /* printed for a null key/value, or NULL */
+        size_t null_len;
+        char *pack[2];  /* [0] key, [1] value pack-formats, or NULL */
 };
 
 /* ------------------------------------------------------------ output buffer */
@@ -112,25 +119,70 @@ int fmt_out_write(fmt_out_t *o, const void *data, size_t len)
         return 0;
 }
 
-/* Decimal text of v, without stdio. */
-static int out_int(fmt_out_t *o, int64_t v)
+/* Decimal text of u (with a leading '-' if neg), without stdio. */
+static int out_u64(fmt_out_t *o, uint64_t u, int neg)
 {
         char tmp[24];
         char *p = tmp + sizeof(tmp);
-        uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 
         do {
                 *--p = (char)('0' + u % 10);
                 u /= 10;
         } while (u);
-        if (v < 0)
+        if (neg)
                 *--p = '-';
         return fmt_out_write(o, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
+int fmt_out_int(fmt_out_t *o, int64_t v)
+{
+        return out_u64(o, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, v < 0);
+}
+
+int fmt_out_json_str(fmt_out_t *o, const void *data, size_t len)
+{
+        static const char hex[] = "0123456789ABCDEF";
+        const unsigned char *p = data, *end = p + len, *run;
+        char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
+        const char *rep;
+        size_t rep_len;
+
+        if (fmt_out_write(o, "\"", 1))
+                return -1;
+        while (p < end) {
+                run = p;
+                while (p < end && *p >= 0x20 && *p != '"' && *p != '\\')
+                        p++;
+                if (p > run && fmt_out_write(o, run, (size_t)(p - run)))
+                        return -1;
+                if (p == end)
+                        break;
+                rep_len = 2;
+                switch (*p) {
+                case '"': rep = "\\\""; break;
+                case '\\': rep = "\\\\"; break;
+                case '\b': rep = "\\b"; break;
+                case '\f': rep = "\\f"; break;
+                case '\n': rep = "\\n"; break;
+                case '\r': rep = "\\r"; break;
+                case '\t': rep = "\\t"; break;
+                default:
+                        esc[4] = hex[*p >> 4];
+                        esc[5] = hex[*p & 15];
+                        rep = esc;
+                        rep_len = 6;
+                        break;
+                }
+                if (fmt_out_write(o, rep, rep_len))
+                        return -1;
+                p++;
+        }
+        return fmt_out_write(o, "\"", 1);
+}
+
 /* ------------------------------------------------------------------ compile */
 
-static int add_tok(fmt_t *f, fmt_kind_t kind, size_t off, size_t len)
+static void add_tok(fmt_t *f, fmt_kind_t kind, size_t off, size_t len)
 {
         fmt_tok_t *t;
 
@@ -139,22 +191,20 @@ static int add_tok(fmt_t *f, fmt_kind_t kind, size_t off, size_t len)
                 t = &f->toks[f->tok_cnt - 1];
                 if (t->kind == FMT_LITERAL && t->off + t->len == off) {
                         t->len += len;
-                        return 0;
+                        return;
                 }
         }
         t = &f->toks[f->tok_cnt++];
         t->kind = kind;
         t->off = off;
         t->len = len;
-        return 0;
 }
 
-static int add_literal(fmt_t *f, const void *data, size_t len)
+static void add_literal(fmt_t *f, const void *data, size_t len)
 {
         memcpy(f->lit + f->lit_len, data, len);
         add_tok(f, FMT_LITERAL, f->lit_len, len);
         f->lit_len += len;
-        return 0;
 }
 
 /* A format with room for `n` tokens and `n` literal bytes. */
@@ -183,6 +233,7 @@ static int kind_of(char ch, fmt_kind_t *kind)
         case 's': *kind = FMT_VALUE; return 0;
         case 'K': *kind = FMT_KEY_SIZE; return 0;
         case 'S': *kind = FMT_VALUE_SIZE; return 0;
+        case 'R': *kind = FMT_VALUE_SIZE_BIN; return 0;
         case 'T': *kind = FMT_TIMESTAMP; return 0;
         case 'h': *kind = FMT_HEADERS; return 0;
         default: return -1;
@@ -223,7 +274,7 @@ fmt_t *fmt_compile(const char *spec, char *errbuf, size_t errsize)
 bad_token:
         snprintf(errbuf, errsize,
                  "format \"%s\": unknown token \"%%%.1s\" at position %zu "
-                 "(known: %%t %%p %%o %%k %%s %%K %%S %%T %%h %%%%)",
+                 "(known: %%t %%p %%o %%k %%s %%K %%S %%R %%T %%h %%%%)",
                  spec, p[1] ? p + 1 : "", (size_t)(p - spec) + 1);
         fmt_destroy(f);
         return NULL;
@@ -236,17 +287,103 @@ bad_escape:
         return NULL;
 }
 
-fmt_t *fmt_new_default(const char *key_delim, size_t key_delim_len,
+/*
+ * The text [s, e) of a kcat format between two tokens, with kcat's
+ * escapes decoded (see fmt_compile_kcat()). The run ends at a '%' or the
+ * terminating NUL, neither of which strtoul() takes as a digit, so a
+ * number never runs past it.
+ */
+static void add_kcat_text(fmt_t *f, const char *s, const char *e)
+{
+        unsigned char byte;
+        char *next;
+        int base;
+
+        while (s < e) {
+                if (*s != '\\' || s + 1 == e) {
+                        add_literal(f, s++, 1);
+                        continue;
+                }
+                s++;
+                base = 0;
+                switch (*s) {
+                case 't': byte = '\t'; break;
+                case 'n': byte = '\n'; break;
+                case 'r': byte = '\r'; break;
+                case 'x':
+                        if (++s == e)
+                                return; /* "\x" ends the text: kcat prints nothing */
+                        base = 16;
+                        /* fall through */
+                default:
+                        if (*s >= '0' && *s <= '9') {
+                                byte = (unsigned char)strtoul(s, &next, base);
+                                if (next > s)
+                                        s = next - 1;
+                        } else {
+                                byte = (unsigned char)*s;
+                        }
+                        break;
+                }
+                add_literal(f, &byte, 1);
+                s++;
+        }
+}
+
+fmt_t *fmt_compile_kcat(const char *spec, char *errbuf, size_t errsize)
+{
+        const char *s = spec, *t;
+        fmt_kind_t kind;
+        fmt_t *f;
+
+        f = fmt_alloc(strlen(spec));
+        if (!f) {
+                snprintf(errbuf, errsize, "out of memory");
+                return NULL;
+        }
+        while (*s) {
+                if (!(t = strchr(s, '%'))) {
+                        add_kcat_text(f, s, s + strlen(s));
+                        break;
+                }
+                add_kcat_text(f, s, t);
+                s = t + 1;
+                if (*s == '%') {
+                        add_literal(f, "%", 1);
+                } else if (*s == '\0') {
+                        snprintf(errbuf, errsize, "Empty formatter");
+                        goto fail;
+                } else if (kind_of(*s, &kind) == -1) {
+                        snprintf(errbuf, errsize, "Unsupported formatter: %%%c", *s);
+                        goto fail;
+                } else {
+                        add_tok(f, kind, 0, 0);
+                }
+                s++;
+        }
+        return f;
+fail:
+        fmt_destroy(f);
+        return NULL;
+}
+
+fmt_t *fmt_new_default(const char *offset_delim, size_t offset_delim_len,
+                       const char *key_delim, size_t key_delim_len,
                        const char *delim, size_t delim_len)
 {
+        size_t od = offset_delim ? offset_delim_len : 0;
         size_t kd = key_delim ? key_delim_len : 0;
         fmt_t *f;
 
-        if (kd > SIZE_MAX / 2 - delim_len - 4)
+        if (od > SIZE_MAX / 4 || kd > SIZE_MAX / 4 || delim_len > SIZE_MAX / 4)
                 return NULL;
-        f = fmt_alloc(kd + delim_len + 4);
+        f = fmt_alloc(od + kd + delim_len + 6);
         if (!f)
                 return NULL;
+        if (offset_delim) {
+                add_tok(f, FMT_OFFSET, 0, 0);
+                add_literal(f, offset_delim, offset_delim_len);
+        }
         if (key_delim) {
                 add_tok(f, FMT_KEY, 0, 0);
                 add_literal(f, key_delim, key_delim_len);
@@ -256,13 +393,156 @@ fmt_t *fmt_new_default(const char *key_delim, size_t key_delim_len,
         return f;
 }
 
+int fmt_set_kcat(fmt_t *f, const char *null, size_t len, const char *key_pack,
+                 const char *value_pack)
+{
+        if (null) {
+                if (!(f->null = malloc(len ? len : 1)))
+                        return -1;
+                memcpy(f->null, null, len);
+                f->null_len = len;
+        }
+        if ((key_pack && !(f->pack[0] = strdup(key_pack))) ||
+            (value_pack && !(f->pack[1] = strdup(value_pack))))
+                return -1;
+        return 0;
+}
+
+static int fmt_uses(const fmt_t *f, fmt_kind_t kind)
+{
+        size_t i;
+
+        for (i = 0; i < f->tok_cnt; i++)
+                if (f->toks[i].kind == kind)
+                        return 1;
+        return 0;
+}
+
+int fmt_uses_key(const fmt_t *f)
+{
+        return fmt_uses(f, FMT_KEY);
+}
+
+int fmt_uses_value(const fmt_t *f)
+{
+        return fmt_uses(f, FMT_VALUE);
+}
+
+const char *fmt_leading_text(const fmt_t *f, size_t *len)
+{
+        if (f->tok_cnt == 0 || f->toks[0].kind != FMT_LITERAL) {
+                *len = 0;
+                return "";
+        }
+        *len = f->toks[0].len;
+        return f->lit + f->toks[0].off;
+}
+
 void fmt_destroy(fmt_t *f)
 {
         if (!f)
                 return;
         free(f->toks);
         free(f->lit);
+        free(f->null);
+        free(f->pack[0]);
+        free(f->pack[1]);
         free(f);
+}
+
+/* ------------------------------------------------------------------- unpack */
+
+/* `n` bytes at p as an unsigned number, big- or little-endian. */
+static uint64_t read_uint(const unsigned char *p, size_t n, int little)
+{
+        uint64_t v = 0;
+        size_t i;
+
+        for (i = 0; i < n; i++)
+                v = (v << 8) | p[little ? n - 1 - i : i];
+        return v;
+}
+
+static int unpack_size(char tok)
+{
+        switch (tok) {
+        case 'b': case 'B': case 'c': return 1;
+        case 'h': case 'H': return 2;
+        case 'i': case 'I': return 4;
+        case 'q': case 'Q': return 8;
+        default: return 0;
+        }
+}
+
+/* Sign-extends the n-byte two's complement number u. */
+static int64_t to_signed(uint64_t u, size_t n)
+{
+        uint64_t sign = (uint64_t)1 << (n * 8 - 1);
+
+        if (n < 8 && (u & sign))
+                u |= ~((sign << 1) - 1);
+        return (int64_t)u;
+}
+
+int fmt_unpack(fmt_out_t *o, const char *what, const char *pack, const void *data,
+               size_t len, char *errbuf, size_t errsize)
+{
+        const unsigned char *b = data, *end = b + len;
+        const char *f;
+        int little = 0, r = 0;
+        size_t remaining, sz;
+        uint64_t u;
+
+        for (f = pack; *f && r == 0; f++) {
+                remaining = (size_t)(end - b);
+                sz = (size_t)unpack_size(*f);
+                if (sz > remaining) {
+                        snprintf(errbuf, errsize, "%s truncated, expected %d bytes to unpack "
+                                 "%c but only %d bytes remaining",
+                                 what, (int)sz, *f, (int)remaining);
+                        return FMT_EFIELD;
+                }
+                switch (*f) {
+                case ' ':
+                        r = fmt_out_write(o, " ", 1);
+                        break;
+                case '<':
+                        little = 1;
+                        break;
+                case '>':
+                        little = 0;
+                        break;
+                case 'c':
+                        r = fmt_out_write(o, b, 1);
+                        break;
+                case 's':
+                        /* kcat prints it with "%.*s": up to a NUL byte */
+                        r = fmt_out_write(o, b, strnlen((const char *)b, remaining));
+                        b = end;
+                        break;
+                case '$':
+                        if (remaining > 0) {
+                                snprintf(errbuf, errsize,
+                                         "expected %s end-of-input, but %d bytes remaining",
+                                         what, (int)remaining);
+                                return FMT_EFIELD;
+                        }
+                        break;
+                case 'b': case 'h': case 'i': case 'q':
+                        r = fmt_out_int(o, to_signed(read_uint(b, sz, little), sz));
+                        break;
+                case 'B': case 'H': case 'I': case 'Q':
+                        u = read_uint(b, sz, little);
+                        r = out_u64(o, u, 0);
+                        break;
+                default:
+                        snprintf(errbuf, errsize, "Invalid pack-format token '%c'", *f);
+                        return FMT_EFIELD;
+                }
+                if (*f != 's')
+                        b += sz;
+        }
+        return r ? FMT_EOUT : 0;
 }
 
 /* ------------------------------------------------------------------- render */
@@ -288,12 +568,58 @@ static int render_headers(const kafkit_message_t *msg, fmt_out_t *o)
         return 0;
 }
 
-static int render_tok(const fmt_t *f, const fmt_tok_t *t, const kafkit_message_t *msg,
-                      const fmt_view_t *view, fmt_out_t *o)
+/*
+ * %k (key != 0) or %s: the view's decoded text, else the record's bytes:
+ * nothing (or f->null) for a null one, nothing for an empty one, unpacked
+ * with the pack-format if any.
+ */
+static int render_field(const fmt_t *f, const kafkit_message_t *msg, int key,
+                        fmt_view_t *view, fmt_out_t *o)
 {
+        const char *error = NULL;
+        const void *data;
+        size_t len;
+        int r;
+
+        if (view && (key ? view->has_key : view->has_value)) {
+                error = key ? view->key_error : view->value_error;
+                if (error) {
+                        snprintf(view->error, sizeof(view->error), "%s", error);
+                        return FMT_EFIELD;
+                }
+                data = key ? view->key : view->value;
+                len = key ? view->key_len : view->value_len;
+                if (!data)
+                        return f->null ? fmt_out_write(o, f->null, f->null_len) : 0;
+                return fmt_out_write(o, data, len);
+        }
+        data = key ? kafkit_message_key(msg, &len) : kafkit_message_value(msg, &len);
+        if (!data)
+                return f->null ? fmt_out_write(o, f->null, f->null_len) : 0;
+        if (len == 0)
+                return 0;
+        if (!f->pack[key ? 0 : 1])
+                return fmt_out_write(o, data, len);
+        if (view) {
+                r = fmt_unpack(o, key ? "key" : "value", f->pack[key ? 0 : 1], data, len,
+                               view->error, sizeof(view->error));
+        } else {
+                char why[256];
+
+                r = fmt_unpack(o, key ? "key" : "value", f->pack[key ? 0 : 1], data, len,
+                               why, sizeof(why));
+        }
+        return r;
+}
+
+static int render_tok(const fmt_t *f, const fmt_tok_t *t, const kafkit_message_t *msg,
+                      fmt_view_t *view, fmt_out_t *o)
+{
+        unsigned char be[4];
         const void *data;
         const char *topic;
         size_t len;
+        uint32_t v;
 
         switch (t->kind) {
         case FMT_LITERAL:
@@ -302,44 +628,46 @@ static int render_tok(const fmt_t *f, const fmt_tok_t *t, const kafkit_message_t
                 topic = kafkit_message_topic(msg);
                 return topic ? fmt_out_write(o, topic, strlen(topic)) : 0;
         case FMT_PARTITION:
-                return out_int(o, kafkit_message_partition(msg));
+                return fmt_out_int(o, kafkit_message_partition(msg));
         case FMT_OFFSET:
-                return out_int(o, kafkit_message_offset(msg));
+                return fmt_out_int(o, kafkit_message_offset(msg));
         case FMT_KEY:
-                if (view && view->has_key)
-                        return view->key ? fmt_out_write(o, view->key, view->key_len) : 0;
-                data = kafkit_message_key(msg, &len);
-                return data ? fmt_out_write(o, data, len) : 0;
+                return render_field(f, msg, 1, view, o);
         case FMT_VALUE:
-                if (view && view->has_value)
-                        return view->value ? fmt_out_write(o, view->value, view->value_len)
-                                           : 0;
-                data = kafkit_message_value(msg, &len);
-                return data ? fmt_out_write(o, data, len) : 0;
+                return render_field(f, msg, 0, view, o);
         case FMT_KEY_SIZE:
                 data = kafkit_message_key(msg, &len);
-                return out_int(o, data ? (int64_t)len : -1);
+                return fmt_out_int(o, data ? (int64_t)len : -1);
         case FMT_VALUE_SIZE:
                 data = kafkit_message_value(msg, &len);
-                return out_int(o, data ? (int64_t)len : -1);
+                return fmt_out_int(o, data ? (int64_t)len : -1);
+        case FMT_VALUE_SIZE_BIN:
+                data = kafkit_message_value(msg, &len);
+                v = data ? (uint32_t)len : UINT32_MAX;
+                be[0] = (unsigned char)(v >> 24);
+                be[1] = (unsigned char)(v >> 16);
+                be[2] = (unsigned char)(v >> 8);
+                be[3] = (unsigned char)v;
+                return fmt_out_write(o, be, 4);
         case FMT_TIMESTAMP:
-                return out_int(o, kafkit_message_timestamp(msg, NULL));
+                return fmt_out_int(o, kafkit_message_timestamp(msg, NULL));
         case FMT_HEADERS:
                 return render_headers(msg, o);
         }
         return 0;
 }
 
-int fmt_render_view(const fmt_t *f, const kafkit_message_t *msg, const fmt_view_t *view,
+int fmt_render_view(const fmt_t *f, const kafkit_message_t *msg, fmt_view_t *view,
                     fmt_out_t *o)
 {
         size_t i;
+        int r;
 
         for (i = 0; i < f->tok_cnt; i++)
-                if (render_tok(f, &f->toks[i], msg, view, o))
-                        return -1;
+                if ((r = render_tok(f, &f->toks[i], msg, view, o)) != 0)
+                        return r == FMT_EFIELD ? FMT_EFIELD : FMT_EOUT;
         if (o->len >= o->flush_at)
-                return fmt_out_flush(o);
+                return fmt_out_flush(o) ? FMT_EOUT : 0;
         return 0;
 }
 

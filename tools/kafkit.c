@@ -1,13 +1,15 @@
 /*
  * kafkit.c: the `kafkit` program's entry point: dispatches argv[1] to a
- * subcommand (produce, consume, list, dev, registry, schema), and answers
+ * subcommand (produce, consume, list, lag, dev, registry, schema), and answers
  * --version and --help itself.
  *
- * A later kcat compatibility mode will take argv[1] of -P, -C, -L or -Q; it
- * gets its own branch in main() before the subcommand lookup, so subcommand
- * names and kcat flags never collide.
+ * kcat compatibility mode (kcat.c) takes over when the program is called
+ * as kcat, kafkacat or kafkit-kcat (a symlink), or when argv[1] is one of
+ * kcat's options other than a lone -h or -V; subcommand names never start
+ * with '-', so the two never collide.
  */
 #include "cli.h"
+#include "kcat.h"
 
 #include <string.h>
 
@@ -21,6 +23,7 @@ static const subcommand_t subcommands[] = {
         { "produce", cmd_produce, "send records from stdin or files to a topic" },
         { "consume", cmd_consume, "print records of topics, alone or in a group" },
         { "list", cmd_list, "list brokers, topics and partitions" },
+        { "lag", cmd_lag, "committed offsets and lag of a consumer group" },
         { "dev", cmd_dev, "run an in-process development cluster" },
         { "registry", cmd_registry, "run a development Schema Registry" },
         { "schema", cmd_schema, "register, get, list, check, delete schemas" },
@@ -42,6 +45,13 @@ static void usage(FILE *out)
               "\n"
               "  kafkit --version   versions of kafkit and librdkafka\n"
               "  kafkit CMD --help  options of CMD\n"
+              "\n"
+              "kcat mode: kcat's command lines work as they are, e.g.\n"
+              "  kafkit -C -b localhost:9092 -t orders -e -J\n"
+              "  kafkit -P -b localhost:9092 -t orders -K:\n"
+              "  kafkit -L -b localhost:9092\n"
+              "  kafkit -Q -b localhost:9092 -t orders:0:1700000000000\n"
+              "(see kafkit -C -h; installed as kafkit-kcat too).\n"
               "\n"
               "Brokers: -b BROKERS, else $KAFKIT_BROKERS, else localhost:9092.\n"
               "Exit codes: 0 success, 1 runtime failure, 2 usage error.\n",
@@ -89,11 +99,26 @@ static int help(int argc, char **argv)
         return sc->run(2, sub_argv);
 }
 
+static int called_as_kcat(const char *argv0)
+{
+        const char *base = strrchr(argv0, '/');
+
+        base = base ? base + 1 : argv0;
+        /* libtool's uninstalled wrapper runs "lt-kafkit" */
+        return !strcmp(base, "kcat") || !strcmp(base, "kafkacat") ||
+               !strcmp(base, "kafkit-kcat");
+}
+
 int main(int argc, char **argv)
 {
         const subcommand_t *sc;
         const char *cmd;
 
+        /* "kafkit kcat ARGS" is kcat mode too (kcat_main drops "kcat") */
+        if (called_as_kcat(argv[0]) || (argc > 1 && !strcmp(argv[1], "kcat")) ||
+            (argc > 1 && kcat_is_kcat_arg(argv[1]) &&
+             !(argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "-V")))))
+                return kcat_main(argc, argv);
         if (argc < 2) {
                 usage(stderr);
                 return CLI_EXIT_USAGE;

@@ -17,6 +17,8 @@
 #ifndef KAFKIT_CONF_H
 #define KAFKIT_CONF_H
 
+#include <stdio.h>
+
 #include "common.h"
 
 #ifdef __cplusplus
@@ -118,6 +120,21 @@ int kafkit_conf_is_kafkit_property(const char *name);
  * above it are dropped before the callback. Not thread-safe for the conf.
  */
 void kafkit_conf_set_log_cb(kafkit_conf_t *conf, kafkit_log_cb_t *cb, void *opaque);
+
+/**
+ * Writes every librdkafka configuration property with its default and
+ * description to `out` (librdkafka's table, as `kcat -X list` shows it).
+ */
+void kafkit_conf_properties_show(FILE *out);
+
+/**
+ * Writes the effective configuration of `conf` to `out` as "name = value"
+ * lines: "# Global config" with every librdkafka property (defaults
+ * included, the topic properties under "# Topic config"), then "# kafkit
+ * config" with kafkit's own properties that are set. Secrets are printed as
+ * librdkafka prints them. Returns KAFKIT_ERR_CONF if `conf` does not apply.
+ */
+kafkit_err_t kafkit_conf_dump(const kafkit_conf_t *conf, FILE *out);
 
 #ifdef __cplusplus
 }

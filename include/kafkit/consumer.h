@@ -20,6 +20,7 @@
 
 #include "common.h"
 #include "conf.h"
+#include "metadata.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -192,6 +193,44 @@ int kafkit_consumer_at_end(const kafkit_consumer_t *consumer);
 size_t kafkit_consumer_assignment_count(const kafkit_consumer_t *consumer);
 
 /**
+ * Group mode: where the partitions of later assignments start. By default
+ * each starts at the group's committed offset (else per auto.offset.reset);
+ * with `offset` of kind BEGINNING, END, ABSOLUTE or FROM_END every
+ * partition assigned from now on starts there instead, whatever was
+ * committed (as kcat -G -o does). NULL or STORED restores the default;
+ * TIMESTAMP is KAFKIT_ERR_INVALID_ARG. `offset` is copied. Not thread-safe
+ * against poll on the same consumer.
+ */
+kafkit_err_t kafkit_consumer_set_assign_offset(kafkit_consumer_t *consumer,
+                                               const kafkit_offset_t *offset,
+                                               kafkit_error_t *err);
+
+/**
+ * Copies the member id the group coordinator gave this consumer into
+ * `buf` (`size` bytes, NUL-terminated, truncated to fit); "" when not in a
+ * group. Returns `buf`. Thread-safe.
+ */
+const char *kafkit_consumer_member_id(kafkit_consumer_t *consumer, char *buf, size_t size);
+
+/**
+ * The group's current rebalance protocol: "EAGER", "COOPERATIVE", or
+ * "NONE" (no group joined yet). A static string. Thread-safe.
+ */
+const char *kafkit_consumer_rebalance_protocol(kafkit_consumer_t *consumer);
+
+/**
+ * Cluster metadata through the consumer's own connections: as
+ * kafkit_metadata_fetch() (topic NULL: every topic, and asking for all
+ * topics never auto-creates one), waiting up to timeout_ms. The caller
+ * owns the result (kafkit_metadata_destroy()). Not thread-safe against
+ * close.
+ */
+kafkit_metadata_t *kafkit_consumer_metadata(kafkit_consumer_t *consumer,
+                                            const char *topic,
+                                            int timeout_ms,
+                                            kafkit_error_t *err);
+
+/**
  * Commits what is due, leaves the group (revoking partitions cleanly) and
  * destroys the consumer, which is freed even when the commit fails (then
  * the error is returned). NULL is KAFKIT_OK.
@@ -214,6 +253,8 @@ kafkit_message_kind_t kafkit_message_kind(const kafkit_message_t *msg);
 const char *kafkit_message_topic(const kafkit_message_t *msg);
 int32_t kafkit_message_partition(const kafkit_message_t *msg);
 int64_t kafkit_message_offset(const kafkit_message_t *msg);
+/** The id of the broker the record was fetched from, -1 if unknown. */
+int32_t kafkit_message_broker_id(const kafkit_message_t *msg);
 /** NULL for a null key/value (then *len is 0); len may be NULL. */
 const void *kafkit_message_key(const kafkit_message_t *msg, size_t *len);
 const void *kafkit_message_value(const kafkit_message_t *msg, size_t *len);

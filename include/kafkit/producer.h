@@ -71,6 +71,7 @@ typedef struct kafkit_delivery_s {
         const void *value;
         size_t value_len;
         void *record_opaque;    /**< as given to kafkit_producer_send() */
+        int32_t broker_id;      /**< broker that acknowledged it, or -1 */
 } kafkit_delivery_t;
 
 typedef void(kafkit_delivery_cb_t)(kafkit_producer_t *producer,
@@ -84,6 +85,21 @@ typedef void(kafkit_delivery_cb_t)(kafkit_producer_t *producer,
 void kafkit_conf_set_delivery_cb(kafkit_conf_t *conf,
                                  kafkit_delivery_cb_t *cb,
                                  void *opaque);
+
+/**
+ * A client-level error, not about one record: brokers unreachable ("all
+ * broker connections are down"), authentication, a fatal idempotence or
+ * transaction error. err->kafka_code is librdkafka's code (its name:
+ * kafkit_kafka_err_name()) and err->message librdkafka's reason. When the
+ * producer can no longer be used, err->code is KAFKIT_ERR_FATAL and
+ * kafka_code/message describe the underlying fatal error; otherwise
+ * librdkafka keeps retrying and err->code is the code's kafkit class
+ * (KAFKIT_ERR_KAFKA, KAFKIT_ERR_TIMEOUT...). `err` is valid only during
+ * the callback.
+ */
+typedef void(kafkit_producer_error_cb_t)(kafkit_producer_t *producer,
+                                         const kafkit_error_t *err,
+                                         void *opaque);
 
 /** Counters of a producer's life so far. */
 typedef struct kafkit_producer_stats_s {
@@ -154,6 +170,50 @@ kafkit_err_t kafkit_producer_flush(kafkit_producer_t *producer,
  * landed. NULL returns 0. The producer must not be used by other threads.
  */
 size_t kafkit_producer_close(kafkit_producer_t *producer, int timeout_ms);
+
+/**
+ * Routes client-level errors to `cb` (NULL: back to the log, the default,
+ * where they are logged at error level). Errors are served by the calls
+ * that serve delivery callbacks, so set it right after
+ * kafkit_producer_new(), before any of them, to miss none. Not
+ * thread-safe with those calls.
+ */
+void kafkit_producer_set_error_cb(kafkit_producer_t *producer,
+                                  kafkit_producer_error_cb_t *cb,
+                                  void *opaque);
+
+/*
+ * Transactions. A producer whose conf sets "transactional.id" calls
+ * kafkit_producer_init_transactions() once, then for each transaction
+ * begin, sends, and commit (or abort). Commit flushes every record first;
+ * abort drops the records not yet sent (their delivery callbacks report
+ * errors). On failure err->code is KAFKIT_ERR_FATAL when the producer can
+ * only be closed, KAFKIT_ERR_TIMEOUT when the call may be retried, and
+ * KAFKIT_ERR_STATE when the producer is not transactional or the call comes
+ * in the wrong order; after any other commit failure, abort. err->message
+ * starts with the operation ("commit transaction: ..."), followed by
+ * librdkafka's description. Not thread-safe with each other.
+ */
+
+/** Registers the transactional.id with the cluster, waiting up to
+ * timeout_ms (fences older producers with the same id). */
+kafkit_err_t kafkit_producer_init_transactions(kafkit_producer_t *producer,
+                                               int timeout_ms,
+                                               kafkit_error_t *err);
+
+/** Starts a transaction: the records sent next belong to it. */
+kafkit_err_t kafkit_producer_begin_transaction(kafkit_producer_t *producer,
+                                               kafkit_error_t *err);
+
+/** Flushes and commits the transaction, waiting up to timeout_ms. */
+kafkit_err_t kafkit_producer_commit_transaction(kafkit_producer_t *producer,
+                                                int timeout_ms,
+                                                kafkit_error_t *err);
+
+/** Aborts the transaction, waiting up to timeout_ms. */
+kafkit_err_t kafkit_producer_abort_transaction(kafkit_producer_t *producer,
+                                               int timeout_ms,
+                                               kafkit_error_t *err);
 
 /** Copies the counters into *stats. Thread-safe. */
 void kafkit_producer_stats(const kafkit_producer_t *producer,
