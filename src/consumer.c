@@ -59,6 +59,13 @@ struct kafkit_consumer_s {
         pthread_mutex_t err_lock;
         int err_pending;
         kafkit_error_t client_err;
+
+        /* The member id last read (under err_lock). While closing,
+         * rd_kafka_memberid() would wait forever on the group thread, which
+         * waits for the revoke callback the caller is in: the cached id is
+         * answered instead. */
+        char member_id[256];
+        int closing;
 };
 
 /* ------------------------------------------------------ assignment list */
@@ -474,6 +481,9 @@ kafkit_err_t kafkit_consumer_close(kafkit_consumer_t *c, kafkit_error_t *err)
                                               "close: final commit failed: %s",
                                               rd_kafka_err2str(rerr));
         }
+        pthread_mutex_lock(&c->err_lock);
+        c->closing = 1;
+        pthread_mutex_unlock(&c->err_lock);
         rerr = rd_kafka_consumer_close(c->rk);
         if (rerr && code == KAFKIT_OK)
                 code = kafkit_err_set(err, kafkit_err_from_rd(rerr), rerr,
@@ -518,14 +528,25 @@ kafkit_err_t kafkit_consumer_set_assign_offset(kafkit_consumer_t *c,
 const char *kafkit_consumer_member_id(kafkit_consumer_t *c, char *buf, size_t size)
 {
         char *id;
+        int closing;
 
         if (!buf || size == 0)
                 return buf;
         buf[0] = '\0';
-        if (!c || !(id = rd_kafka_memberid(c->rk)))
+        if (!c)
                 return buf;
-        snprintf(buf, size, "%s", id);
-        rd_kafka_mem_free(c->rk, id);
+        pthread_mutex_lock(&c->err_lock);
+        closing = c->closing;
+        pthread_mutex_unlock(&c->err_lock);
+        if (!closing && (id = rd_kafka_memberid(c->rk))) {
+                pthread_mutex_lock(&c->err_lock);
+                snprintf(c->member_id, sizeof(c->member_id), "%s", id);
+                pthread_mutex_unlock(&c->err_lock);
+                rd_kafka_mem_free(c->rk, id);
+        }
+        pthread_mutex_lock(&c->err_lock);
+        snprintf(buf, size, "%s", c->member_id);
+        pthread_mutex_unlock(&c->err_lock);
         return buf;
 }
 

@@ -249,7 +249,7 @@ STDIN=$T/many expect_rc 0 60 produce -b "$BROKERS" -t many -K '|' -r "$REGISTRY"
 # A reader that starts late makes the consumer block on its output while
 # librdkafka queues every record and EOF: batches then mix EOFs and records.
 for run in 1 2; do
-        timeout 60 "$KAFKIT" consume -q -b "$BROKERS" -t many -e -r "$REGISTRY" "${AV[@]}" \
+        timeout -k 10 60 "$KAFKIT" consume -q -b "$BROKERS" -t many -e -r "$REGISTRY" "${AV[@]}" \
                 -f '%k %s\n' 2>"$T/err" | { sleep 2; cat; } >"$T/many.out" ||
                 fail "consume many: exit ${PIPESTATUS[0]}"
         got=$(wc -l <"$T/many.out")

@@ -45,8 +45,8 @@ same() {
         fail "$3: output differs"
 }
 
-produce() { timeout 30 "$KAFKIT" produce -b "$BROKERS" "$@"; }
-consume() { timeout 30 "$KAFKIT" consume -b "$BROKERS" -e "$@"; }
+produce() { timeout -k 10 30 "$KAFKIT" produce -b "$BROKERS" "$@"; }
+consume() { timeout -k 10 30 "$KAFKIT" consume -b "$BROKERS" -e "$@"; }
 # The dev cluster lets a group's next member in only after the previous
 # member's session.timeout.ms (45 s by default), even when it left cleanly.
 GSESS="-X session.timeout.ms=6000"
@@ -226,18 +226,18 @@ expect_rc 1 30 consume -b "$BROKERS" -t no-such-topic -e
 grep -q "no-such-topic" "$T/err" || fail "unknown topic not named: $(cat "$T/err")"
 expect_rc 1 30 consume -b "$BROKERS" -t rt -p 7 -e
 # A dead cluster is found by the topic lookup (-m), before anything is sent.
-echo x | timeout 30 "$KAFKIT" produce -q -b 127.0.0.1:1 -t x -m 2 >/dev/null 2>"$T/err"
+echo x | timeout -k 10 30 "$KAFKIT" produce -q -b 127.0.0.1:1 -t x -m 2 >/dev/null 2>"$T/err"
 rc=$?
 [ "$rc" -eq 1 ] || fail "produce to a dead broker: exit $rc, expected 1"
 grep -q 'topic "x"' "$T/err" || fail "produce to a dead broker: topic not named: $(cat "$T/err")"
 # -p past the last partition is refused before sending.
-echo x | timeout 30 "$KAFKIT" produce -q -b "$BROKERS" -t rt -p 7 >/dev/null 2>"$T/err"
+echo x | timeout -k 10 30 "$KAFKIT" produce -q -b "$BROKERS" -t rt -p 7 >/dev/null 2>"$T/err"
 rc=$?
 [ "$rc" -eq 1 ] || fail "produce -p 7 to a 1-partition topic: exit $rc, expected 1"
 grep -q "partition 7 does not exist" "$T/err" || fail "produce -p 7: $(cat "$T/err")"
 # Records that fail are counted: 2 of 3 are larger than message.max.bytes.
 { printf 'small\n'; head -c 3000 /dev/zero | tr '\0' a; echo; head -c 3000 /dev/zero | tr '\0' b; echo; } |
-        timeout 30 "$KAFKIT" produce -q -b "$BROKERS" -t rt -X message.max.bytes=1000 \
+        timeout -k 10 30 "$KAFKIT" produce -q -b "$BROKERS" -t rt -X message.max.bytes=1000 \
         >/dev/null 2>"$T/err"
 rc=$?
 [ "$rc" -eq 1 ] || fail "produce of oversized records: exit $rc, expected 1"
@@ -251,14 +251,14 @@ if [ "$HAVE_KCAT" -eq 1 ]; then
         printf 'a:1\nb:2\nnokey\nc:\n' | produce -t tokcat -K : -H x=y ||
                 fail "produce tokcat: exit $?"
         consume -t tokcat -f "$fmt" >"$T/want" || fail "consume tokcat: exit $?"
-        timeout 30 kcat -C -q -e -b "$BROKERS" -t tokcat -f "$fmt" >"$T/got" ||
+        timeout -k 10 30 kcat -C -q -e -b "$BROKERS" -t tokcat -f "$fmt" >"$T/got" ||
                 fail "kcat -C: exit $?"
         same "$T/got" "$T/want" "kafkit-produced records read by kcat"
 
         printf 'a:1\nb:2\nnokey\nc:\n' |
-                timeout 30 kcat -P -q -b "$BROKERS" -t tokafkit -K : -H x=y ||
+                timeout -k 10 30 kcat -P -q -b "$BROKERS" -t tokafkit -K : -H x=y ||
                 fail "kcat -P: exit $?"
-        timeout 30 kcat -C -q -e -b "$BROKERS" -t tokafkit -f "$fmt" >"$T/want" ||
+        timeout -k 10 30 kcat -C -q -e -b "$BROKERS" -t tokafkit -f "$fmt" >"$T/want" ||
                 fail "kcat -C tokafkit: exit $?"
         consume -t tokafkit -f "$fmt" >"$T/got" || fail "consume tokafkit: exit $?"
         same "$T/got" "$T/want" "kcat-produced records read by kafkit"

@@ -21,7 +21,7 @@ now_ms() {
 expect_usage() {
         local rc
 
-        timeout 20 "$KAFKIT" dev --listen none "$@" >"$TMPDIR/u.out" 2>"$TMPDIR/u.err"
+        timeout -k 10 20 "$KAFKIT" dev --listen none "$@" >"$TMPDIR/u.out" 2>"$TMPDIR/u.err"
         rc=$?
         [ "$rc" -eq 2 ] || fail "kafkit dev $*: exit $rc, expected 2 (usage)"
         [ -s "$TMPDIR/u.err" ] || fail "kafkit dev $*: no message on stderr"
@@ -130,7 +130,7 @@ else
 fi
 
 # The same address again: exit 1, naming it and suggesting --listen.
-timeout 20 "$KAFKIT" dev --listen "127.0.0.1:$port" --registry none \
+timeout -k 10 20 "$KAFKIT" dev --listen "127.0.0.1:$port" --registry none \
         >"$TMPDIR/2.out" 2>"$TMPDIR/2.err"
 rc=$?
 [ "$rc" -eq 1 ] || fail "second kafkit dev on 127.0.0.1:$port: exit $rc, expected 1"

@@ -199,14 +199,14 @@ grep -qF ',"key":null,"payload":null,"payload_error":"payload does not start' "$
 # programs go in parallel, each with its own groups.
 G="-X session.timeout.ms=6000 -X fetch.wait.max.ms=10 -b $B"
 group_two() { # WHO PROG: two topics from the beginning
-        timeout 60 $2 -G two-$1 $G -o beginning -e -f '%t %p %o %S\n' fx one \
+        timeout -k 10 60 $2 -G two-$1 $G -o beginning -e -f '%t %p %o %S\n' fx one \
                 >"$TMPDIR/g2.$1" 2>"$TMPDIR/g2.$1.err"
         echo $? >"$TMPDIR/g2.$1.rc"
 }
 group_resume() { # WHO PROG: -c 2 commits two records, the next run resumes
-        timeout 60 $2 -G res-$1 $G -o beginning -c 2 -q -f '%o %s\n' one \
+        timeout -k 10 60 $2 -G res-$1 $G -o beginning -c 2 -q -f '%o %s\n' one \
                 >"$TMPDIR/gr.$1" 2>"$TMPDIR/gr.$1.err"
-        timeout 60 $2 -G res-$1 $G -e -q -f '%o %s\n' one >>"$TMPDIR/gr.$1" \
+        timeout -k 10 60 $2 -G res-$1 $G -e -q -f '%o %s\n' one >>"$TMPDIR/gr.$1" \
                 2>>"$TMPDIR/gr.$1.err"
         echo $? >"$TMPDIR/gr.$1.rc"
 }

@@ -36,7 +36,7 @@ run() {
         local who=$1 name=$2 in=$3 prog=kcat t=kc_$2
         shift 3
         if [ "$who" = kafkit ]; then prog=$KAFKIT; t=kf_$name; fi
-        timeout 60 "$prog" -b "$BROKERS" -t "$t" "$@" <"$in" >"$W/$name.$who.out" \
+        timeout -k 10 60 "$prog" -b "$BROKERS" -t "$t" "$@" <"$in" >"$W/$name.$who.out" \
                 2>"$W/$name.$who.err"
         echo $? >"$W/$name.$who.rc"
 }

@@ -51,7 +51,7 @@ npm_install() {
         rm -f "$NPMDIR/package.json" "$NPMDIR/package-lock.json"
         cat "$NPMSRC/package.json" >"$NPMDIR/package.json" &&
                 cat "$NPMSRC/package-lock.json" >"$NPMDIR/package-lock.json" || return 1
-        (cd "$NPMDIR" && timeout 120 npm ci --no-audit --no-fund --ignore-scripts \
+        (cd "$NPMDIR" && timeout -k 10 120 npm ci --no-audit --no-fund --ignore-scripts \
                 --fetch-retries=1 --fetch-timeout=30000 \
                 --loglevel=error) >"$T/npm.log" 2>&1 || return 1
         cat "$NPMSRC/package-lock.json" >"$NPMDIR/installed.lock"
@@ -72,14 +72,14 @@ node -e "require('@kafkajs/confluent-schema-registry'); require('avsc')" >"$T/no
 # js COMMAND ARGS...: run crosscheck.js (at most 60 s), stdout to $T/js.out;
 # fail with its stderr unless it exits 0
 js() {
-        timeout 60 node "$NPMSRC/crosscheck.js" "$@" >"$T/js.out" 2>"$T/js.err" ||
+        timeout -k 10 60 node "$NPMSRC/crosscheck.js" "$@" >"$T/js.out" 2>"$T/js.err" ||
                 fail "crosscheck.js $1 ${*:3}: exit $?: $(head -c 1500 "$T/js.err")"
 }
 
 # kk ARGS...: run kafkit (at most 30 s) with stdin from /dev/null, stdout
 # to $T/out, stderr to $T/err; fail unless it exits 0
 kk() {
-        timeout 30 "$KAFKIT" "$@" >"$T/out" 2>"$T/err" </dev/null ||
+        timeout -k 10 30 "$KAFKIT" "$@" >"$T/out" 2>"$T/err" </dev/null ||
                 fail "kafkit $*: exit $?: $(head -c 800 "$T/err")"
 }
 
@@ -191,7 +191,7 @@ node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));
         fail "cannot write v3.avsc"
 js compatible "$REGISTRY" xc-value "$T/v3.avsc"
 same_id "npm: v3 (field without default) compatible with xc-value" false "$(cat "$T/js.out")"
-timeout 30 "$KAFKIT" schema check -r "$REGISTRY" -s xc-value "$T/v3.avsc" >"$T/out" 2>"$T/err"
+timeout -k 10 30 "$KAFKIT" schema check -r "$REGISTRY" -s xc-value "$T/v3.avsc" >"$T/out" 2>"$T/err"
 [ $? -eq 1 ] && grep -q "^incompatible" "$T/out" ||
         fail "kafkit schema check v3: $(cat "$T/out" "$T/err")"
 js register-fails "$REGISTRY" xc-value "$T/v3.avsc"

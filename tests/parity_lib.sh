@@ -21,7 +21,7 @@ _parity_run() { # WHO NAME STDIN ARGS...
         local who=$1 name=$2 in=$3 prog
         shift 3
         if [ "$who" = kcat ]; then prog=kcat; else prog=$KAFKIT; fi
-        timeout 60 "$prog" "$@" <"$in" >"$PARITY_DIR/$name.$who.out" \
+        timeout -k 10 60 "$prog" "$@" <"$in" >"$PARITY_DIR/$name.$who.out" \
                 2>"$PARITY_DIR/$name.$who.err"
         echo $? >"$PARITY_DIR/$name.$who.rc"
 }

@@ -64,7 +64,7 @@ start_reg() {
 expect_usage() {
         local rc
 
-        timeout 10 "$KAFKIT" registry "$@" >"$TMPDIR/u.out" 2>"$TMPDIR/u.err"
+        timeout -k 10 10 "$KAFKIT" registry "$@" >"$TMPDIR/u.out" 2>"$TMPDIR/u.err"
         rc=$?
         [ "$rc" -eq 2 ] || fail "kafkit registry $*: exit $rc, expected 2"
         [ -s "$TMPDIR/u.err" ] || fail "kafkit registry $*: no message"
@@ -99,14 +99,14 @@ expect '200 [1]' DELETE /subjects/gone
 expect '200 [1]' DELETE '/subjects/gone?permanent=true'
 
 # the same data directory twice: exit 1, naming it
-timeout 10 "$KAFKIT" registry --listen 127.0.0.1:0 --data "$DATA" \
+timeout -k 10 10 "$KAFKIT" registry --listen 127.0.0.1:0 --data "$DATA" \
         >"$TMPDIR/2.out" 2>"$TMPDIR/2.err"
 rc=$?
 [ "$rc" -eq 1 ] || fail "second registry on $DATA: exit $rc, expected 1"
 grep -q "in use" "$TMPDIR/2.err" || fail "no 'in use': $(cat "$TMPDIR/2.err")"
 
 # a taken address: exit 1, naming it
-timeout 10 "$KAFKIT" registry --listen "$ADDR" >"$TMPDIR/3.out" 2>"$TMPDIR/3.err"
+timeout -k 10 10 "$KAFKIT" registry --listen "$ADDR" >"$TMPDIR/3.out" 2>"$TMPDIR/3.err"
 rc=$?
 [ "$rc" -eq 1 ] || fail "second registry on $ADDR: exit $rc, expected 1"
 grep -q "cannot listen on $ADDR" "$TMPDIR/3.err" || fail "address not named: $(cat "$TMPDIR/3.err")"

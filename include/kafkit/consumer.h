@@ -208,7 +208,9 @@ kafkit_err_t kafkit_consumer_set_assign_offset(kafkit_consumer_t *consumer,
 /**
  * Copies the member id the group coordinator gave this consumer into
  * `buf` (`size` bytes, NUL-terminated, truncated to fit); "" when not in a
- * group. Returns `buf`. Thread-safe.
+ * group. During kafkit_consumer_close() (e.g. in the final revoke
+ * callback) it answers the id last read, without asking librdkafka.
+ * Returns `buf`. Thread-safe.
  */
 const char *kafkit_consumer_member_id(kafkit_consumer_t *consumer, char *buf, size_t size);
 
