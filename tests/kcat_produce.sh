@@ -132,6 +132,10 @@ pp only-newlines --stdin "$W/newlines" -- -P -p 0
 pp count --stdin "$W/lines" -- -P -p 0 -c 3
 pp count-keyed --stdin "$W/keyed" -- -P -p 0 -K : -c 2
 [ "$(records count)" -eq 3 ] || fail "count: -c 3 left $(records count) records"
+# -c stops reading: input past the first read (1 MB) is not "too large"
+seq 1 300000 >"$W/big-lines"
+pp count-big --stdin "$W/big-lines" -- -P -p 0 -c 5
+[ "$(records count-big)" -eq 5 ] || fail "count-big: -c 5 left $(records count-big) records"
 
 # ----------------------------------------------------- partitions, codecs
 # No -p: librdkafka's consistent_random (CRC32 of the key), as kcat uses.

@@ -2,12 +2,12 @@
  * cmd_produce.c: `kafkit produce`, records from stdin or files to a topic.
  *
  * Input is split on a delimiter (newline by default) read with large read(2)
- * calls into one reusable buffer and searched with memchr/memmem, so a record
- * costs no allocation and no copy in the tool: the producer copies it. As
- * kcat does, empty records are skipped, a final record without a trailing
- * delimiter is still sent, CR bytes are kept, and with -K a record without
- * the key delimiter is sent whole as the value with a null key. Every
- * delivery is awaited; failures are counted by the delivery callback.
+ * calls into one reusable buffer and searched with memchr/memmem (input.c),
+ * so a record costs no allocation and no copy in the tool: the producer
+ * copies it. As kcat does, empty records are skipped, a final record without
+ * a trailing delimiter is still sent, CR bytes are kept, and with -K a record
+ * without the key delimiter is sent whole as the value with a null key.
+ * Every delivery is awaited; failures are counted by the delivery callback.
  *
  * With --key-format/--value-format json or avro each key and value is JSON
  * text, checked (json) or encoded to Confluent-framed Avro through the
@@ -20,6 +20,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "cli.h"
 #include "codec.h"
+#include "input.h"
 #include "progress.h"
 
 #include <errno.h>
@@ -30,8 +31,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define READ_CHUNK (1024 * 1024)       /* bytes asked of each read(2) */
-#define INITIAL_BUF (4 * 1024 * 1024)  /* grows for longer records */
 #define POLL_EVERY 1024                /* sends between delivery polls */
 #define TOPIC_LOOKUP_S 10              /* default -m: the first topic lookup */
 
@@ -60,8 +59,7 @@ typedef struct produce_state_s {
         kafkit_producer_t *producer;
         progress_t *progress;          /* --progress, --stats */
         kafkit_record_t rec;           /* template: topic, partition, headers */
-        char *buf;
-        size_t cap;
+        input_t in;                    /* the input buffer, reused */
         uint64_t records;              /* handed to the producer */
         uint64_t bytes;
         uint64_t send_failed;          /* refused by kafkit_producer_send() */
@@ -193,31 +191,10 @@ static int prepare(produce_state_t *st)
  */
 static int encode_record(produce_state_t *st, kafkit_record_t *rec)
 {
-        produce_opts_t *o = st->opts;
-        kafkit_serdes_ctx_t ctx = KAFKIT_SERDES_CTX_INIT;
         kafkit_error_t err;
-        const void *out;
-        size_t out_len;
 
-        ctx.topic = o->topic;
-        ctx.partition = o->partition;
-        kafkit_error_clear(&err);
-        if (rec->key && o->codec.key.format != CODEC_STRING) {
-                if (codec_encode(&o->codec, &o->codec.key, &ctx, rec->key, rec->key_len,
-                                 &out, &out_len, &err))
-                        goto fail;
-                rec->key = out;
-                rec->key_len = out_len;
-        }
-        if (o->codec.value.format != CODEC_STRING) {
-                if (codec_encode(&o->codec, &o->codec.value, &ctx, rec->value,
-                                 rec->value_len, &out, &out_len, &err))
-                        goto fail;
-                rec->value = out;
-                rec->value_len = out_len;
-        }
-        return 0;
-fail:
+        if (codec_encode_record(&st->opts->codec, rec, &err) == KAFKIT_OK)
+                return 0;
         cli_err("%s:%llu: %s", st->source, (unsigned long long)st->recno, err.message);
         if (err.code == KAFKIT_ERR_PARSE) {
                 st->bad_records++;
@@ -230,8 +207,10 @@ fail:
         return -1;
 }
 
-static void send_record(produce_state_t *st, const char *data, size_t len)
+/* One record of the input; nonzero to stop reading. */
+static int send_record(void *opaque, const char *data, size_t len)
 {
+        produce_state_t *st = opaque;
         const produce_opts_t *o = st->opts;
         kafkit_record_t rec = st->rec;
         const char *kd;
@@ -239,7 +218,7 @@ static void send_record(produce_state_t *st, const char *data, size_t len)
 
         st->recno++;
         if (len == 0 || st->stop)
-                return;
+                return st->stop;
         rec.value = data;
         rec.value_len = len;
         if (o->key_delim && len >= o->key_delim_len &&
@@ -250,7 +229,7 @@ static void send_record(produce_state_t *st, const char *data, size_t len)
                 rec.value_len = len - rec.key_len - o->key_delim_len;
         }
         if (encode_record(st, &rec))
-                return;
+                return st->stop;
         if (kafkit_producer_send(st->producer, &rec, NULL, &err) != KAFKIT_OK) {
                 st->send_failed++;
                 progress_add_errors(st->progress, 1);
@@ -270,80 +249,38 @@ static void send_record(produce_state_t *st, const char *data, size_t len)
                 st->since_poll = 0;
                 kafkit_producer_poll(st->producer, 0);
         }
+        return st->stop;
 }
 
-/* Sends every complete record in buf[0..len), searching for delimiters from
- * `from` on (bytes before it were searched already); returns how many bytes
- * were consumed (the rest is an incomplete record). */
-static size_t split_records(produce_state_t *st, size_t from, size_t len)
+/* After each read: the progress line. */
+static int after_read(void *opaque)
 {
-        const produce_opts_t *o = st->opts;
-        const char *p = st->buf, *end = st->buf + len, *q = st->buf + from, *d;
+        produce_state_t *st = opaque;
 
-        while (q < end && !st->stop) {
-                if (o->delim_len == 1)
-                        d = memchr(q, o->delim[0], (size_t)(end - q));
-                else
-                        d = memmem(q, (size_t)(end - q), o->delim, o->delim_len);
-                if (!d)
-                        break;
-                send_record(st, p, (size_t)(d - p));
-                p = q = d + o->delim_len;
-        }
-        return (size_t)(p - st->buf);
-}
-
-static int grow_buffer(produce_state_t *st, const char *source)
-{
-        char *nbuf;
-
-        if (st->cap > SIZE_MAX / 2) {
-                cli_err("%s: record too long", source);
-                return -1;
-        }
-        nbuf = realloc(st->buf, st->cap * 2);
-        if (!nbuf) {
-                cli_err("%s: out of memory for a record longer than %zu bytes",
-                        source, st->cap);
-                return -1;
-        }
-        st->buf = nbuf;
-        st->cap *= 2;
-        return 0;
+        progress_tick(st->progress);
+        return st->stop;
 }
 
 /* Reads `fd` to its end (or until stopped), sending its records. */
 static int produce_fd(produce_state_t *st, int fd, const char *source)
 {
-        size_t len = 0, from = 0, used, want;
-        ssize_t r;
-
-        while (!st->stop && !cli_stop) {
-                if (len == st->cap && grow_buffer(st, source))
-                        return -1;
-                want = st->cap - len < READ_CHUNK ? st->cap - len : READ_CHUNK;
-                r = read(fd, st->buf + len, want);
-                if (r < 0 && errno == EINTR)
-                        continue;
-                if (r < 0) {
-                        cli_err("%s: %s", source, strerror(errno));
-                        return -1;
-                }
-                if (r == 0)
-                        break;
-                len += (size_t)r;
-                used = split_records(st, from, len);
-                if (used > 0) {
-                        memmove(st->buf, st->buf + used, len - used);
-                        len -= used;
-                }
-                /* A delimiter may straddle the end of what was read. */
-                from = len >= st->opts->delim_len ? len - st->opts->delim_len + 1 : 0;
-                progress_tick(st->progress);
+        switch (input_read(&st->in, fd)) {
+        case INPUT_EOF:
+        case INPUT_STOPPED:
+                return 0;
+        case INPUT_READ_ERROR:
+                cli_err("%s: %s", source, strerror(errno));
+                break;
+        case INPUT_NO_MEMORY:
+                cli_err("%s: out of memory for a record longer than %zu bytes", source,
+                        st->in.cap);
+                break;
+        case INPUT_TOO_LARGE: /* no max_record */
+        case INPUT_BUFFER_LIMIT:
+                cli_err("%s: record too long", source);
+                break;
         }
-        if (!st->stop && !cli_stop && len > 0)
-                send_record(st, st->buf, len);
-        return 0;
+        return -1;
 }
 
 static int produce_input(produce_state_t *st, const char *path)
@@ -650,18 +587,19 @@ int cmd_produce(int argc, char **argv)
                 st.rec.key = o.fixed_key;
                 st.rec.key_len = strlen(o.fixed_key);
         }
-        st.cap = INITIAL_BUF;
-        st.buf = malloc(st.cap);
-        if (!st.buf) {
+        if (input_init(&st.in, o.delim, o.delim_len)) {
                 cli_err("out of memory");
                 rc = CLI_EXIT_FAILURE;
                 goto out;
         }
+        st.in.on_record = send_record;
+        st.in.on_chunk = after_read;
+        st.in.opaque = &st;
         cli_install_signals();
         st.producer = make_producer(&st, &rc);
         if (st.producer)
                 rc = run(&st, argv + optind, argc - optind);
-        free(st.buf);
+        input_free(&st.in);
 out:
         opts_free(&o);
         return rc;

@@ -378,8 +378,30 @@ kafkit_err_t codec_encode(codec_t *c, codec_role_t *r, const kafkit_serdes_ctx_t
         return KAFKIT_OK;
 }
 
-/* The record's headers as kafkit_header_t, for the header form of ids. */
-static int collect_headers(codec_t *c, const kafkit_message_t *msg, size_t *cnt)
+/* One side of a record, in place: a null one and a string one stay. */
+static kafkit_err_t encode_side(codec_t *c, codec_role_t *r, const kafkit_serdes_ctx_t *ctx,
+                                const void **data, size_t *len, kafkit_error_t *err)
+{
+        if (!*data || r->format == CODEC_STRING)
+                return KAFKIT_OK;
+        return codec_encode(c, r, ctx, *data, *len, data, len, err);
+}
+
+kafkit_err_t codec_encode_record(codec_t *c, kafkit_record_t *rec, kafkit_error_t *err)
+{
+        kafkit_serdes_ctx_t ctx = KAFKIT_SERDES_CTX_INIT;
+        kafkit_err_t e;
+
+        ctx.topic = rec->topic;
+        ctx.partition = rec->partition;
+        kafkit_error_clear(err);
+        e = encode_side(c, &c->key, &ctx, &rec->key, &rec->key_len, err);
+        if (e == KAFKIT_OK)
+                e = encode_side(c, &c->value, &ctx, &rec->value, &rec->value_len, err);
+        return e;
+}
+
+int codec_headers(codec_t *c, const kafkit_message_t *msg, size_t *cnt)
 {
         size_t n = kafkit_message_header_count(msg), i;
         kafkit_header_t *h;
@@ -435,7 +457,7 @@ kafkit_err_t codec_decode(codec_t *c, codec_role_t *r, const kafkit_message_t *m
         ctx.topic = kafkit_message_topic(msg);
         ctx.partition = kafkit_message_partition(msg);
         ctx.offset = kafkit_message_offset(msg);
-        if (collect_headers(c, msg, &hcnt)) {
+        if (codec_headers(c, msg, &hcnt)) {
                 snprintf(err->message, sizeof(err->message), "out of memory");
                 return err->code = KAFKIT_ERR_NOMEM;
         }

@@ -115,6 +115,13 @@ int codec_open(codec_t *c, kafkit_conf_t *conf);
 void codec_close(codec_t *c);
 
 /*
+ * Consume: the headers of `msg` as kafkit_header_t in c->headers (for the
+ * serdes, which reads schema ids from a header when the value has none),
+ * *cnt of them, valid until the next call. 0, or -1 out of memory.
+ */
+int codec_headers(codec_t *c, const kafkit_message_t *msg, size_t *cnt);
+
+/*
  * Produce: the bytes to send for `data` (`len` bytes) on side `r`: *out
  * and *out_len point at `data` itself (string, json) or at r->buf (avro),
  * valid until the next call for that side. KAFKIT_ERR_PARSE means this
@@ -124,6 +131,14 @@ void codec_close(codec_t *c);
 kafkit_err_t codec_encode(codec_t *c, codec_role_t *r, const kafkit_serdes_ctx_t *ctx,
                           const char *data, size_t len,
                           const void **out, size_t *out_len, kafkit_error_t *err);
+
+/*
+ * Produce: codec_encode() of the key and the value of `rec` that are not
+ * null, in place (an avro side then points at the codec's buffer, valid
+ * until the next call); ctx from rec->topic and rec->partition. Stops at
+ * the first side that fails, with its error.
+ */
+kafkit_err_t codec_encode_record(codec_t *c, kafkit_record_t *rec, kafkit_error_t *err);
 
 /*
  * Consume: the text to print for side `r` of `msg`, as codec_encode()

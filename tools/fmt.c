@@ -223,6 +223,17 @@ static fmt_t *fmt_alloc(size_t n)
         return f;
 }
 
+/* The format for `spec`: room enough for its tokens and literal bytes;
+ * NULL with "out of memory" in errbuf. */
+static fmt_t *fmt_alloc_spec(const char *spec, char *errbuf, size_t errsize)
+{
+        fmt_t *f = fmt_alloc(strlen(spec));
+
+        if (!f)
+                snprintf(errbuf, errsize, "out of memory");
+        return f;
+}
+
 static int kind_of(char ch, fmt_kind_t *kind)
 {
         switch (ch) {
@@ -247,11 +258,8 @@ fmt_t *fmt_compile(const char *spec, char *errbuf, size_t errsize)
         fmt_kind_t kind;
         fmt_t *f;
 
-        f = fmt_alloc(strlen(spec));
-        if (!f) {
-                snprintf(errbuf, errsize, "out of memory");
+        if (!(f = fmt_alloc_spec(spec, errbuf, errsize)))
                 return NULL;
-        }
         while (*p) {
                 if (*p == '%' && p[1] == '%') {
                         add_literal(f, "%", 1);
@@ -336,11 +344,8 @@ fmt_t *fmt_compile_kcat(const char *spec, char *errbuf, size_t errsize)
         fmt_kind_t kind;
         fmt_t *f;
 
-        f = fmt_alloc(strlen(spec));
-        if (!f) {
-                snprintf(errbuf, errsize, "out of memory");
+        if (!(f = fmt_alloc_spec(spec, errbuf, errsize)))
                 return NULL;
-        }
         while (*s) {
                 if (!(t = strchr(s, '%'))) {
                         add_kcat_text(f, s, s + strlen(s));

@@ -67,8 +67,6 @@ typedef struct kc_state_s {
         const char *pack[KC_FIELD_CNT]; /* -s pack-format (not avro) */
         int decode[KC_FIELD_CNT];       /* -f: decode Avro (the format prints it) */
         codec_t codec;
-        kafkit_header_t *hdrs;          /* a record's headers, for the serdes */
-        size_t hdr_cap;
         char field_err[KC_FIELD_CNT][512];
         fmt_out_t out;
         fmt_out_t scratch;              /* -J: unpacked text before escaping */
@@ -233,27 +231,6 @@ static void stop_partition(kc_state_t *st, kc_part_t *p)
 
 /* ------------------------------------------------------------------ decode */
 
-/* The record's headers as kafkit_header_t (the serdes reads schema ids
- * from a header when the value has none). */
-static size_t collect_headers(kc_state_t *st, const kafkit_message_t *msg)
-{
-        size_t n = kafkit_message_header_count(msg), i;
-        kafkit_header_t *h;
-
-        if (n > st->hdr_cap) {
-                if (!(h = realloc(st->hdrs, n * sizeof(*h))))
-                        return 0;
-                st->hdrs = h;
-                st->hdr_cap = n;
-        }
-        for (i = 0; i < n; i++) {
-                h = &st->hdrs[i];
-                if (!kafkit_message_header(msg, i, &h->name, &h->value, &h->value_len))
-                        break;
-        }
-        return i;
-}
-
 /*
  * Avro key (field KC_KEY) or value of `msg` (non-NULL `data`) as JSON text
  * in the codec's buffer. 0, or -1 with the reason in st->field_err[field].
@@ -273,11 +250,13 @@ static int decode_avro(kc_state_t *st, int field, const kafkit_message_t *msg,
 
         /* no partition and offset: kcat's messages name them already */
         ctx.topic = kafkit_message_topic(msg);
-        hcnt = collect_headers(st, msg);
+        if (codec_headers(&st->codec, msg, &hcnt))
+                hcnt = 0;
         kafkit_buf_reset(&r->buf);
         kafkit_error_clear(&err);
-        if (kafkit_serdes_deserialize_json(r->serdes, &ctx, data, len, hcnt ? st->hdrs : NULL,
-                                           hcnt, st->o->style, &r->buf, schema_id, &err)) {
+        if (kafkit_serdes_deserialize_json(r->serdes, &ctx, data, len,
+                                           hcnt ? st->codec.headers : NULL, hcnt, st->o->style,
+                                           &r->buf, schema_id, &err)) {
                 /* "topic 'T': value: why" -> "why" */
                 why = err.message;
                 n = (size_t)snprintf(prefix, sizeof(prefix), "topic '%s': %s: ", ctx.topic,
@@ -956,7 +935,6 @@ out:
         fmt_out_free(&st->out);
         fmt_out_free(&st->scratch);
         parts_clear(st);
-        free(st->hdrs);
         free(st);
         return rc;
 }

@@ -17,9 +17,9 @@
  * and aborts a transaction.
  *
  * Speed: input is read with 1 MB read(2) calls into one reusable buffer and
- * split with memchr/memmem; a record costs no allocation and no copy here
- * (the producer copies it), and delivery results are served every
- * KP_POLL_EVERY records, not after each one as kcat does.
+ * split with memchr/memmem (input.c); a record costs no allocation and no
+ * copy here (the producer copies it), and delivery results are served
+ * every KP_POLL_EVERY records, not after each one as kcat does.
  *
  * kafkit extension: -s value=avro / key=avro with --value-schema /
  * --key-schema FILE.avsc encodes each JSON text to Confluent-framed Avro
@@ -31,6 +31,7 @@
 #include "kcat.h"
 #include "cli.h"
 #include "codec.h"
+#include "input.h"
 #include "progress.h"
 
 #include <errno.h>
@@ -43,8 +44,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define KP_READ_CHUNK (1024 * 1024)     /* bytes asked of each read(2) */
-#define KP_INITIAL_BUF (4 * 1024 * 1024)
 #define KP_POLL_EVERY 1024              /* sends between delivery polls */
 #define KP_MSG_SIZE_DEFAULT 1000000     /* librdkafka's message.max.bytes */
 #define KP_FLUSH_SLICE_MS 200           /* final wait, per round */
@@ -62,8 +61,7 @@ typedef struct kp_state_s {
         codec_t codec;
         int avro;                       /* a side is avro */
         progress_t *progress;
-        char *buf;                      /* stdin / -l input */
-        size_t cap;
+        input_t in;                     /* stdin / -l input */
         const char *source;             /* "stdin" or the -l path, for messages */
         uint64_t recno;                 /* record number in source, from 1 */
         uint64_t tx;                    /* records handed to the producer */
@@ -187,29 +185,10 @@ static int kp_send(kp_state_t *st, const kafkit_record_t *rec)
  */
 static int kp_encode(kp_state_t *st, kafkit_record_t *rec)
 {
-        kafkit_serdes_ctx_t ctx = KAFKIT_SERDES_CTX_INIT;
         kafkit_error_t err;
-        const void *out;
-        size_t out_len;
 
-        ctx.topic = rec->topic;
-        ctx.partition = rec->partition;
-        if (rec->key && st->codec.key.format == CODEC_AVRO) {
-                if (codec_encode(&st->codec, &st->codec.key, &ctx, rec->key, rec->key_len,
-                                 &out, &out_len, &err))
-                        goto fail;
-                rec->key = out;
-                rec->key_len = out_len;
-        }
-        if (rec->value && st->codec.value.format == CODEC_AVRO) {
-                if (codec_encode(&st->codec, &st->codec.value, &ctx, rec->value,
-                                 rec->value_len, &out, &out_len, &err))
-                        goto fail;
-                rec->value = out;
-                rec->value_len = out_len;
-        }
-        return 0;
-fail:
+        if (codec_encode_record(&st->codec, rec, &err) == KAFKIT_OK)
+                return 0;
         fprintf(stderr, "%% ERROR: %s:%llu: %s\n", st->source, (unsigned long long)st->recno,
                 err.message);
         if (err.code == KAFKIT_ERR_PARSE) {
@@ -232,16 +211,17 @@ static void kp_tee(kp_state_t *st, const char *data, size_t len)
         }
 }
 
-/* One record of delimited input (stdin or -l). */
-static void kp_record(kp_state_t *st, const char *data, size_t len)
+/* One record of delimited input (stdin or -l); nonzero to stop reading. */
+static int kp_record(void *opaque, const char *data, size_t len)
 {
+        kp_state_t *st = opaque;
         const kc_opts_t *o = st->o;
         kafkit_record_t rec = st->rec;
         const char *kd;
 
         st->recno++;
         if (len == 0 || st->stop)
-                return;
+                return st->stop;
         rec.value = data;
         rec.value_len = len;
         if (o->key_delim_len > 0 && len >= o->key_delim_len &&
@@ -262,13 +242,14 @@ static void kp_record(kp_state_t *st, const char *data, size_t len)
                 }
         }
         if (st->avro && kp_encode(st, &rec))
-                return;
+                return st->stop;
         if (kp_send(st, &rec))
-                return;
+                return st->stop;
         if (o->tee)
                 kp_tee(st, data, len);
         if (o->msg_cnt > 0 && st->tx == (uint64_t)o->msg_cnt)
                 st->stop = 1;
+        return st->stop;
 }
 
 /* ----------------------------------------------------------------- input */
@@ -280,95 +261,41 @@ static int kp_too_large(kp_state_t *st)
         return -1;
 }
 
-/* Sends every complete record in buf[0..len), searching for delimiters from
- * `from` on; returns the bytes consumed (the rest is an incomplete record),
- * or -1 after a record too large. */
-static ssize_t kp_split(kp_state_t *st, size_t from, size_t len)
+/* After each read: delivery results and the progress line. */
+static int kp_chunk(void *opaque)
 {
-        const kc_opts_t *o = st->o;
-        const char *p = st->buf, *end = st->buf + len, *q = st->buf + from, *d;
+        kp_state_t *st = opaque;
 
-        while (q < end && !st->stop) {
-                if (o->delim_len == 1)
-                        d = memchr(q, o->delim[0], (size_t)(end - q));
-                else
-                        d = memmem(q, (size_t)(end - q), o->delim, o->delim_len);
-                if (!d)
-                        break;
-                if ((size_t)(d - p) > st->msg_size)
-                        return kp_too_large(st);
-                kp_record(st, p, (size_t)(d - p));
-                p = q = d + o->delim_len;
-        }
-        return p - st->buf;
-}
-
-/* Room for one more read: the buffer grows (up to what the longest
- * record allows) only when a record does not fit. */
-static int kp_room(kp_state_t *st, size_t len)
-{
-        size_t ncap;
-        char *nbuf;
-
-        if (len < st->cap)
-                return 0;
-        if (st->cap > SIZE_MAX / 2) {
-                kc_fatal("Input is too large: out of memory");
-                return -1;
-        }
-        ncap = st->cap * 2;
-        if (!(nbuf = realloc(st->buf, ncap))) {
-                kc_fatal("Failed to allocate input buffer of %zu bytes: %s", ncap,
-                         strerror(errno));
-                return -1;
-        }
-        st->buf = nbuf;
-        st->cap = ncap;
-        return 0;
+        kafkit_producer_poll(st->producer, 0);
+        progress_tick(st->progress);
+        return st->stop;
 }
 
 /* Reads `fd` to its end (or until stopped), sending its records. */
 static int kp_read_fd(kp_state_t *st, int fd)
 {
-        size_t len = 0, from = 0, want, dl = st->o->delim_len;
-        ssize_t r, used;
-
-        while (!st->stop && !cli_stop) {
-                if (kp_room(st, len))
-                        return -1;
-                want = st->cap - len < KP_READ_CHUNK ? st->cap - len : KP_READ_CHUNK;
-                r = read(fd, st->buf + len, want);
-                if (r < 0 && errno == EINTR)
-                        continue;
-                if (r < 0) {
-                        kc_fatal("Unable to read message: %s", strerror(errno));
-                        st->failed = 1;
-                        return -1;
-                }
-                if (r == 0)
-                        break;
-                len += (size_t)r;
-                if ((used = kp_split(st, from, len)) < 0)
-                        return -1;
-                if (used > 0) {
-                        memmove(st->buf, st->buf + used, len - (size_t)used);
-                        len -= (size_t)used;
-                }
-                /* the rest has no delimiter: past the longest record plus a
-                 * delimiter's start, it can only be too large */
-                if (len > st->msg_size + dl - 1)
-                        return kp_too_large(st);
-                /* a delimiter may straddle the end of what was read */
-                from = len >= dl ? len - dl + 1 : 0;
-                kafkit_producer_poll(st->producer, 0);
-                progress_tick(st->progress);
+        if (st->stop)
+                return 0;
+        switch (input_read(&st->in, fd)) {
+        case INPUT_EOF:
+        case INPUT_STOPPED:
+                return 0;
+        case INPUT_READ_ERROR:
+                kc_fatal("Unable to read message: %s", strerror(errno));
+                st->failed = 1;
+                return -1;
+        case INPUT_TOO_LARGE:
+                return kp_too_large(st);
+        case INPUT_NO_MEMORY:
+                kc_fatal("Failed to allocate input buffer of %zu bytes: %s", st->in.cap * 2,
+                         strerror(errno));
+                break;
+        case INPUT_BUFFER_LIMIT:
+                kc_fatal("Input is too large: out of memory");
+                break;
         }
-        if (!st->stop && !cli_stop && len > 0) {
-                if (len > st->msg_size)
-                        return kp_too_large(st);
-                kp_record(st, st->buf, len);
-        }
-        return 0;
+        st->failed = st->stop = 1;
+        return -1;
 }
 
 /* A FILE operand without -l: its whole content is one record. Returns
@@ -651,9 +578,12 @@ static int kp_input(kp_state_t *st)
                 kp_files(st);
                 return 0;
         }
-        st->cap = KP_INITIAL_BUF;
-        if (!(st->buf = malloc(st->cap)))
+        if (input_init(&st->in, st->o->delim, st->o->delim_len))
                 return kc_fatal("out of memory"), -1;
+        st->in.max_record = st->msg_size;
+        st->in.on_record = kp_record;
+        st->in.on_chunk = kp_chunk;
+        st->in.opaque = st;
         st->source = "stdin";
         if (st->o->line_mode) {
                 st->source = st->o->operands[0];
@@ -674,7 +604,7 @@ static void kp_free(kp_state_t *st)
                 free(st->header_names[i]);
         free(st->header_names);
         free(st->headers);
-        free(st->buf);
+        input_free(&st->in);
         codec_close(&st->codec);
 }
 
