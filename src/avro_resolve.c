@@ -491,6 +491,7 @@ static int rs_record_reordered(av_dec_t *d, const rs_plan_t *p, int depth)
 {
         const unsigned char *stack_pos[32], **pos = stack_pos, *end;
         size_t i, nw = p->w->n_fields, nr = p->r->n_fields;
+        int64_t budget = d->empty_budget;
         int r = -1;
 
         if (nw > 32 && !(pos = malloc(nw * sizeof(*pos))))
@@ -503,6 +504,7 @@ static int rs_record_reordered(av_dec_t *d, const rs_plan_t *p, int depth)
                 }
         }
         end = d->p;
+        d->empty_budget = budget;       /* the decode pass counts them again */
         if (put(d, "{", 1))
                 goto out;
         for (i = 0; i < nr; i++) {

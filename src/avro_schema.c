@@ -562,6 +562,11 @@ static void parse_decimal(json_t *obj, av_node_t *n)
                 return;
         if (n->type == AV_FIXED && p > fixed_max_precision(n->size))
                 return;
+        /* kafkit's decimal text handles AV_DEC_MAX_BYTES (~1,232 digits);
+         * a larger precision (or scale) would let a 2-byte record print
+         * gigabytes of zeros: treated as an invalid logical type */
+        if (p > fixed_max_precision(AV_DEC_MAX_BYTES))
+                return;
         n->logical = AV_LT_DECIMAL;
         n->precision = (int)p;
         n->scale = (int)s;

@@ -65,6 +65,7 @@ struct kafkit_consumer_s {
          * waits for the revoke callback the caller is in: the cached id is
          * answered instead. */
         char member_id[256];
+        const char *protocol;   /* likewise for the rebalance protocol */
         int closing;
 };
 
@@ -552,13 +553,27 @@ const char *kafkit_consumer_member_id(kafkit_consumer_t *c, char *buf, size_t si
 
 const char *kafkit_consumer_rebalance_protocol(kafkit_consumer_t *c)
 {
-        const char *proto = c ? rd_kafka_rebalance_protocol(c->rk) : NULL;
+        const char *proto = NULL, *answer = "NONE";
+        int closing;
 
+        if (!c)
+                return answer;
+        pthread_mutex_lock(&c->err_lock);
+        closing = c->closing;
+        if (closing && c->protocol)
+                answer = c->protocol;
+        pthread_mutex_unlock(&c->err_lock);
+        if (closing)
+                return answer;
+        proto = rd_kafka_rebalance_protocol(c->rk);
         if (proto && strcmp(proto, "COOPERATIVE") == 0)
-                return "COOPERATIVE";
-        if (proto && strcmp(proto, "EAGER") == 0)
-                return "EAGER";
-        return "NONE";
+                answer = "COOPERATIVE";
+        else if (proto && strcmp(proto, "EAGER") == 0)
+                answer = "EAGER";
+        pthread_mutex_lock(&c->err_lock);
+        c->protocol = answer;
+        pthread_mutex_unlock(&c->err_lock);
+        return answer;
 }
 
 kafkit_metadata_t *kafkit_consumer_metadata(kafkit_consumer_t *c,
@@ -926,6 +941,43 @@ kafkit_err_t kafkit_consumer_mark(kafkit_consumer_t *c,
                                       "mark %s [%d] offset %lld: %s%s",
                                       rd_kafka_topic_name(rkm->rkt), (int)rkm->partition,
                                       (long long)rkm->offset, rd_kafka_err2str(rerr),
+                                      rerr == RD_KAFKA_RESP_ERR__STATE
+                                              ? " (partition no longer assigned)"
+                                              : "");
+        return KAFKIT_OK;
+}
+
+/* A one-partition list, for the calls that take lists. */
+static rd_kafka_topic_partition_list_t *kafkit_consumer_one(const char *topic, int32_t partition);
+
+kafkit_err_t kafkit_consumer_mark_offset(kafkit_consumer_t *c, const char *topic,
+                                         int32_t partition, int64_t offset,
+                                         kafkit_error_t *err)
+{
+        rd_kafka_topic_partition_list_t *list;
+        rd_kafka_resp_err_t rerr;
+
+        if (!c || !topic)
+                return kafkit_err_set(err, KAFKIT_ERR_INVALID_ARG, 0, "mark: NULL %s",
+                                      !c ? "consumer" : "topic");
+        if (offset < 0 || offset == INT64_MAX)
+                return kafkit_err_set(err, KAFKIT_ERR_INVALID_ARG, 0,
+                                      "mark %s [%d]: bad offset %lld", topic, (int)partition,
+                                      (long long)offset);
+        kafkit_error_clear(err);
+        if (!c->has_group || c->mode == KAFKIT_COMMIT_AUTO)
+                return KAFKIT_OK; /* as kafkit_consumer_mark() */
+        if (!(list = kafkit_consumer_one(topic, partition)))
+                return kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0, "mark: out of memory");
+        list->elems[0].offset = offset + 1;
+        rerr = rd_kafka_offsets_store(c->rk, list);
+        if (!rerr && list->elems[0].err)
+                rerr = list->elems[0].err;
+        rd_kafka_topic_partition_list_destroy(list);
+        if (rerr)
+                return kafkit_err_set(err, kafkit_err_from_rd(rerr), rerr,
+                                      "mark %s [%d] offset %lld: %s%s", topic, (int)partition,
+                                      (long long)offset, rd_kafka_err2str(rerr),
                                       rerr == RD_KAFKA_RESP_ERR__STATE
                                               ? " (partition no longer assigned)"
                                               : "");

@@ -53,7 +53,7 @@ GSESS="-X session.timeout.ms=6000"
 
 start_dev --topic rt:1 --topic delim:1 --topic nul:1 --topic files:1 \
         --topic cnt:1 --topic grp:1 --topic sig:1 --topic big:1 \
-        --topic tokafkit:1 --topic tokcat:1 --topic multi:3
+        --topic tokafkit:1 --topic tokcat:1 --topic multi:3 --topic full:1
 
 # ------------------------------------------------- keys, headers, odd lines
 # kcat's rules: empty records skipped, no key delimiter -> null key and the
@@ -147,6 +147,20 @@ same "$T/got" "$T/want" "group read after new records"
 consume -t '^gr.$' -G other-group $GSESS -f '%t %s\n' >"$T/got" || fail "regex subscription: exit $?"
 printf 'grp g1\ngrp g2\ngrp g3\ngrp g4\ngrp g5\n' >"$T/want"
 same "$T/got" "$T/want" "-G with a ^regex topic"
+
+# -G commits only records whose output was written: with stdout on
+# /dev/full none is, so nothing may be committed and a rerun reads all 100.
+seq 1 100 | produce -t full || fail "produce full: exit $?"
+consume -t full -G full-group $GSESS >/dev/full 2>"$T/err"
+rc=$?
+[ $rc = 1 ] || fail "consume -G >/dev/full: exit $rc: $(cat "$T/err")"
+grep -qF 'No space left on device' "$T/err" || fail "consume -G >/dev/full: $(cat "$T/err")"
+timeout -k 10 30 "$KAFKIT" lag -b "$BROKERS" -G full-group -t full -J >"$T/lag" 2>/dev/null
+grep -qF '"partition":0,"committed":null,' "$T/lag" ||
+        fail "consume -G >/dev/full committed unwritten records: $(cat "$T/lag")"
+consume -t full -G full-group $GSESS >"$T/got" || fail "consume -G after >/dev/full: exit $?"
+seq 1 100 >"$T/want"
+same "$T/got" "$T/want" "consume -G after >/dev/full reads every record"
 
 # SIGINT stops a running group consumer cleanly: output flushed, offsets
 # committed, exit 0.

@@ -3,12 +3,18 @@
 # Source after lib.sh. Needs `kcat` on PATH (the test skips without it).
 #
 #   parity NAME [--stdin FILE] -- ARGS...
-#       both must print the same stdout bytes and exit with the same code.
+#       both must print the same stdout bytes and exit with the same code;
+#       when kcat fails (non-zero exit), the first stderr line starting with
+#       "% ERROR:" or "Error:" (kcat's fatal and usage errors) must also be
+#       the same (parity_errcheck).
 #   parity_differs NAME REASON [--stdin FILE] -- ARGS...
 #       a documented deviation (README "kcat mode: deviations"): the outputs
 #       must differ (so the test notices when they stop differing); REASON
 #       is printed. Check kafkit's own output with the files it leaves:
 #       $PARITY_DIR/NAME.kafkit.out/.err/.rc (and .kcat.* for kcat).
+#   parity_errdiffers NAME REASON [--stdin FILE] -- ARGS...
+#       stdout and exit code as parity, but the first error lines must
+#       differ (a documented deviation in stderr only).
 #   Every run has a 60 s timeout.
 
 command -v kcat >/dev/null 2>&1 || skip "kcat is not installed (apt-get install kcat)"
@@ -46,6 +52,25 @@ _parity_show() { # NAME
         done
 }
 
+# The first fatal or usage error line of a stderr file: "% ERROR: ..." or
+# "Error: ..." (kcat's usage errors), or nothing.
+parity_errline() { grep -a -m1 -e '^% ERROR:' -e '^Error:' "$1"; }
+
+# parity_errcheck NAME DIR: when kcat's run (DIR/NAME.kcat.rc) failed, its
+# first error line must be kafkit's too.
+parity_errcheck() {
+        local d="$2/$1" kc kf
+        [ "${PARITY_ERRCHECK:-1}" = 1 ] || return 0
+        [ "$(cat "$d.kcat.rc")" != 0 ] || return 0
+        kc=$(parity_errline "$d.kcat.err")
+        kf=$(parity_errline "$d.kafkit.err")
+        if [ "$kc" != "$kf" ]; then
+                echo "  kcat error:   ${kc:-(none)}" >&2
+                echo "  kafkit error: ${kf:-(none)}" >&2
+                fail "parity $1: kafkit's error message differs from kcat's"
+        fi
+}
+
 parity() {
         local name=$1 d
         _parity_both "$@"
@@ -54,6 +79,7 @@ parity() {
                 _parity_show "$name"
                 fail "parity $name: kafkit differs from kcat"
         fi
+        parity_errcheck "$name" "$PARITY_DIR"
 }
 
 parity_differs() {
@@ -64,6 +90,22 @@ parity_differs() {
         if cmp -s "$d.kcat.out" "$d.kafkit.out" && cmp -s "$d.kcat.rc" "$d.kafkit.rc"; then
                 fail "parity $name: expected the documented difference ($reason), got identical output"
         fi
+        echo "deviation $name: $reason" >&2
+}
+
+# parity_errdiffers NAME REASON [--stdin FILE] -- ARGS...: as parity, but
+# the first error lines must differ (a documented difference in stderr only).
+parity_errdiffers() {
+        local name=$1 reason=$2 d
+        shift 2
+        _parity_both "$name" "$@"
+        d="$PARITY_DIR/$name"
+        if ! cmp -s "$d.kcat.out" "$d.kafkit.out" || ! cmp -s "$d.kcat.rc" "$d.kafkit.rc"; then
+                _parity_show "$name"
+                fail "parity $name: kafkit differs from kcat"
+        fi
+        [ "$(parity_errline "$d.kcat.err")" != "$(parity_errline "$d.kafkit.err")" ] ||
+                fail "parity $name: expected the documented difference ($reason), got the same error"
         echo "deviation $name: $reason" >&2
 }
 

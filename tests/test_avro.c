@@ -1046,6 +1046,12 @@ START_TEST(test_decimal_text)
                          "$: expected decimal as text like \"-12.34\", got string \"\"");
         ck_assert_str_eq(encode_err(d2, "12.5", P),
                          "$: expected decimal as text (a string like \"-12.34\"), got number 12.5");
+        /* a precision beyond what decimal text handles (~1,232 digits) makes
+         * the logical type invalid: plain bytes, not gigabytes of zeros */
+        ck_assert_str_eq(roundtrip("{\"type\":\"bytes\",\"logicalType\":\"decimal\","
+                                   "\"precision\":2000000000,\"scale\":1999999999}",
+                                   "\"09\"", P),
+                         "\"09\"");
         /* a fixed of 1 byte holds 2 digits; precision 3 would make the
          * logical type invalid, so the schema falls back to a plain fixed */
         ck_assert_str_eq(encode_hex("{\"type\":\"fixed\",\"name\":\"F\",\"size\":1,"

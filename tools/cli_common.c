@@ -4,6 +4,7 @@
  * built from them, delimiter escapes and strict number parsing.
  */
 #include "cli.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -19,6 +20,7 @@ void cli_err(const char *fmt, ...)
 {
         va_list ap;
 
+        progress_clear();
         fputs("kafkit: ", stderr);
         va_start(ap, fmt);
         vfprintf(stderr, fmt, ap);

@@ -347,6 +347,9 @@ static kafkit_err_t set_group(const consume_opts_t *o, kafkit_conf_t *conf,
 
         if (kafkit_conf_set(conf, "group.id", o->group, err))
                 return err->code;
+        /* commit only what was printed (see on_written) */
+        if (set_default(conf, "kafkit.commit.mode", NULL, "marked", err))
+                return err->code;
         if (o->offset_text && o->offset.kind == KAFKIT_OFFSET_END)
                 reset = "latest";
         if (o->offset_text && o->offset.kind != KAFKIT_OFFSET_STORED)
@@ -505,6 +508,17 @@ bad:
         return -1;
 }
 
+/* -G: records whose output has been written (and skipped ones reported
+ * before them) are marked for commit; ones still in the buffer when a
+ * write fails never are. */
+static void on_written(void *opaque, const char *topic, int32_t partition, int64_t offset)
+{
+        consume_state_t *st = opaque;
+        kafkit_error_t err;
+
+        kafkit_consumer_mark_offset(st->consumer, topic, partition, offset, &err);
+}
+
 static void on_record(consume_state_t *st, const kafkit_message_t *msg)
 {
         size_t klen = 0, vlen = 0;
@@ -516,6 +530,10 @@ static void on_record(consume_state_t *st, const kafkit_message_t *msg)
         }
         if (st->done)
                 return;
+        if (st->opts->group && fmt_out_track(&st->out, msg)) {
+                output_failed(st);
+                return;
+        }
         st->records++;
         st->batch_records++;
         kafkit_message_key(msg, &klen);
@@ -598,6 +616,8 @@ static int run(consume_state_t *st)
                 cli_err("out of memory");
                 return CLI_EXIT_FAILURE;
         }
+        st->out.written = on_written;
+        st->out.written_opaque = st;
         st->progress = progress_new("consumed", st->opts->progress, st->opts->stats_file,
                                     st->opts->stats_interval_ms);
         if (!st->progress) {

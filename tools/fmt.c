@@ -64,9 +64,72 @@ int fmt_out_init(fmt_out_t *o, int fd, size_t cap)
 
 void fmt_out_free(fmt_out_t *o)
 {
+        size_t i;
+
         free(o->buf);
         o->buf = NULL;
         o->len = o->cap = 0;
+        for (i = 0; i < o->pending_cnt; i++)
+                free(o->pending[i].topic);
+        free(o->pending);
+        o->pending = NULL;
+        o->pending_cnt = o->pending_last = 0;
+}
+
+/* Everything rendered is written: tell o->written what was pending. */
+static void out_written(fmt_out_t *o)
+{
+        fmt_pending_t *p;
+        size_t i;
+
+        for (i = 0; i < o->pending_cnt; i++) {
+                p = &o->pending[i];
+                if (p->offset < 0)
+                        continue;
+                if (o->written)
+                        o->written(o->written_opaque, p->topic, p->partition, p->offset);
+                p->offset = -1;
+        }
+}
+
+int fmt_out_track(fmt_out_t *o, const kafkit_message_t *msg)
+{
+        const char *topic = kafkit_message_topic(msg);
+        int32_t partition = kafkit_message_partition(msg);
+        fmt_pending_t *p = NULL, *np;
+        size_t i;
+
+        if (o->err)
+                return 0; /* never written: never told */
+        if (o->pending_last < o->pending_cnt) {
+                p = &o->pending[o->pending_last];
+                if (p->partition != partition || strcmp(p->topic, topic))
+                        p = NULL;
+        }
+        for (i = 0; !p && i < o->pending_cnt; i++) {
+                if (o->pending[i].partition == partition && !strcmp(o->pending[i].topic, topic)) {
+                        p = &o->pending[i];
+                        o->pending_last = i;
+                }
+        }
+        if (!p) {
+                np = realloc(o->pending, (o->pending_cnt + 1) * sizeof(*np));
+                if (!np)
+                        return -1;
+                o->pending = np;
+                p = &np[o->pending_cnt];
+                if (!(p->topic = strdup(topic)))
+                        return -1;
+                p->partition = partition;
+                p->offset = -1;
+                o->pending_last = o->pending_cnt++;
+        }
+        if (kafkit_message_offset(msg) > p->offset)
+                p->offset = kafkit_message_offset(msg);
+        /* rendering flushed it (or it printed nothing): written already */
+        if (o->len == 0)
+                out_written(o);
+        return 0;
 }
 
 int fmt_out_flush(fmt_out_t *o)
@@ -84,7 +147,10 @@ int fmt_out_flush(fmt_out_t *o)
                         done += (size_t)r;
         }
         o->len = 0;
-        return o->err ? -1 : 0;
+        if (o->err)
+                return -1;
+        out_written(o);
+        return 0;
 }
 
 /* Makes room for `need` more bytes. */

@@ -12,11 +12,27 @@
 
 /* ------------------------------------------------------------ output buffer */
 
+/* Records rendered but not yet written: per partition the highest offset. */
+typedef struct fmt_pending_s {
+        char *topic;
+        int32_t partition;
+        int64_t offset;         /* -1: nothing pending */
+} fmt_pending_t;
+
+/* Told the topic, partition and highest offset of records now written. */
+typedef void (*fmt_written_cb)(void *opaque, const char *topic, int32_t partition,
+                               int64_t offset);
+
 /*
  * Bytes waiting for write(2) to `fd`. Grows to hold one record of any size;
  * written out whenever it holds more than `flush_at` bytes and on
  * fmt_out_flush(). After a failed write `err` keeps the errno and further
  * output is dropped.
+ *
+ * With `written` set, fmt_out_track() notes records rendered into the
+ * buffer, and each successful flush hands `written` the records it wrote
+ * (so a consumer group commits only records printed); after a failed write
+ * it is never called again.
  */
 typedef struct fmt_out_s {
         char *buf;
@@ -25,6 +41,11 @@ typedef struct fmt_out_s {
         size_t flush_at;
         int fd;
         int err;
+        fmt_written_cb written;
+        void *written_opaque;
+        fmt_pending_t *pending;         /* one per partition seen */
+        size_t pending_cnt;
+        size_t pending_last;            /* the last one found */
 } fmt_out_t;
 
 /* Sets up `o` for `fd` with a buffer of `cap` bytes; 0, or -1 (no memory). */
@@ -35,6 +56,14 @@ int fmt_out_flush(fmt_out_t *o);
 
 /* Frees the buffer (without flushing). */
 void fmt_out_free(fmt_out_t *o);
+
+/*
+ * Notes that `msg` (a record) has been rendered into `o` (call it after
+ * rendering, including any flush the rendering did): once all of `o`'s
+ * bytes so far are written, o->written is told. Allocates only for a
+ * partition not seen before. 0, or -1 (no memory).
+ */
+int fmt_out_track(fmt_out_t *o, const kafkit_message_t *msg);
 
 /* Appends bytes; 0, or -1 when out of memory or after a write error. */
 int fmt_out_write(fmt_out_t *o, const void *data, size_t len);

@@ -13,6 +13,7 @@
  */
 #include "kcat.h"
 #include "cli.h"
+#include "progress.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -51,6 +52,7 @@ int kc_fatal(const char *fmt, ...)
 {
         va_list ap;
 
+        progress_clear();
         fputs("% ERROR: ", stderr);
         va_start(ap, fmt);
         vfprintf(stderr, fmt, ap);
@@ -65,6 +67,7 @@ void kc_info(const kc_opts_t *o, int level, const char *fmt, ...)
 
         if (o->verbosity < level)
                 return;
+        progress_clear();
         fputs("% ", stderr);
         va_start(ap, fmt);
         vfprintf(stderr, fmt, ap);
@@ -308,6 +311,27 @@ static char *parse_delim(const char *text, size_t *len)
         return out;
 }
 
+/* kcat prints librdkafka's own text for a property it refuses: give that
+ * back from libkafkit's message when it carries it, else the message. */
+static const char *conf_errstr(const char *name, const char *value, const char *msg)
+{
+        static char buf[KAFKIT_ERRSTR_SIZE];
+        size_t n;
+
+        snprintf(buf, sizeof(buf), "unknown property '%s'", name);
+        if (!strcmp(msg, buf)) {
+                snprintf(buf, sizeof(buf), "No such configuration property: \"%s\"", name);
+                return buf;
+        }
+        snprintf(buf, sizeof(buf), "invalid value for '%s': '%.100s' (", name, value);
+        n = strlen(buf);
+        if (!strncmp(msg, buf, n) && strlen(msg) > n + 1 && msg[strlen(msg) - 1] == ')') {
+                snprintf(buf, sizeof(buf), "%.*s", (int)(strlen(msg) - n - 1), msg + n);
+                return buf;
+        }
+        return msg;
+}
+
 /* Sets one property as kcat does: "topic." prefixed names are topic
  * properties (kafkit keeps one conf for both); -1 with an error printed. */
 static int conf_set(kc_opts_t *o, const char *name, const char *value, const char *where)
@@ -323,7 +347,7 @@ static int conf_set(kc_opts_t *o, const char *name, const char *value, const cha
                 }
         }
         if (kafkit_conf_set(o->conf, name, value, &err) != KAFKIT_OK) {
-                kc_fatal("%s%s", where, err.message);
+                kc_fatal("%s%s", where, conf_errstr(name, value, err.message));
                 return -1;
         }
         if (!strcmp(name, "transactional.id"))
@@ -447,15 +471,17 @@ static int add_query(kc_opts_t *o, const char *arg)
                 goto bad;
         errno = 0;
         part = strtoll(c1 + 1, &end, 0);
-        if (end == c1 + 1 || end != c2 || errno || part < 0 || part > INT32_MAX)
+        if (end == c1 + 1 || end != c2 || errno || part < INT32_MIN || part > INT32_MAX)
                 goto bad;
         ts = strtoll(c2 + 1, &end, 0);
         if (end == c2 + 1 || *end || errno)
                 goto bad;
         q = realloc(o->queries, (o->query_cnt + 1) * sizeof(*q));
-        if (!q || !(topic = strndup(arg, (size_t)(c1 - arg))))
+        if (!q)
                 return kc_fatal("out of memory"), -1;
         o->queries = q;
+        if (!(topic = strndup(arg, (size_t)(c1 - arg))))
+                return kc_fatal("out of memory"), -1;
         q += o->query_cnt++;
         q->topic = topic;
         q->partition = (int32_t)part;
@@ -662,7 +688,6 @@ static int take(kc_opts_t *o, kc_parse_t *ps, int opt, const char *arg)
 static int build_conf(kc_opts_t *o, kc_parse_t *ps)
 {
         size_t i;
-        char buf[32];
 
         if (!ps->no_conf_search && read_default_conf(o))
                 return -1;
@@ -688,8 +713,6 @@ static int build_conf(kc_opts_t *o, kc_parse_t *ps)
                 o->brokers = kafkit_conf_get(o->conf, "bootstrap.servers");
         if (!o->brokers)
                 o->brokers = kafkit_conf_get(o->conf, "metadata.broker.list");
-        snprintf(buf, sizeof(buf), "%d", o->metadata_timeout_s * 1000);
-        (void)buf;
         return 0;
 }
 
@@ -720,19 +743,10 @@ static int parse(kc_opts_t *o, kc_parse_t *ps, int argc, char **argv)
         opterr = 0;
         optind = 1;
         while ((opt = getopt_long(argc, argv, KC_OPTSTRING, kc_longopts, NULL)) != -1) {
-                if (opt == '?' || opt == ':') {
-                        char reason[160];
-
-                        if (opt == ':')
-                                snprintf(reason, sizeof(reason), "option requires an argument: %s",
-                                         argv[optind - 1]);
-                        else if (optopt)
-                                snprintf(reason, sizeof(reason), "unknown argument: -%c", optopt);
-                        else
-                                snprintf(reason, sizeof(reason), "unknown argument: %s",
-                                         argv[optind - 1]);
-                        return kc_usage_error(o, reason);
-                }
+                /* kcat's words for an unknown option and a missing
+                 * argument alike */
+                if (opt == '?' || opt == ':')
+                        return kc_usage_error(o, "unknown argument");
                 if (take(o, ps, opt, optarg))
                         return 1;
         }
@@ -761,12 +775,9 @@ static int check(kc_opts_t *o, kc_parse_t *ps)
         for (i = 0; i < KC_FIELD_CNT; i++) {
                 if (!o->pack[i])
                         continue;
-                if (!strchr("GCP", o->mode))
-                        return kc_fatal("-s serdes only available in the consumer and "
-                                        "(with avro) the producer");
-                if (o->mode == 'P' && strcmp(o->pack[i], "avro"))
-                        return kc_fatal("-s %s: the producer encodes only avro",
-                                        o->pack[i]);
+                /* kcat's text; kafkit's producer also takes -s avro */
+                if (!strchr("GCP", o->mode) || (o->mode == 'P' && strcmp(o->pack[i], "avro")))
+                        return kc_fatal("-s serdes only available in the consumer");
                 if (!strcmp(o->pack[i], "avro") && !o->registry_url)
                         return kc_fatal("-s avro requires -r <sr_url>");
         }

@@ -16,8 +16,9 @@
  * assigned partition at that offset whatever the group committed; a
  * consumer error ends the run with exit 1; a record that cannot be
  * rendered (a pack-format or Avro error) ends it too, or with -E is
- * reported and consuming goes on. -G commits exactly the records handled;
- * -C commits nothing, as kcat (its -o stored, with -X group.id, starts
+ * reported and consuming goes on. -G commits exactly the records handled
+ * (a record printed only once its output is written: after a failed
+ * write nothing more is committed); -C commits nothing, as kcat (its -o stored, with -X group.id, starts
  * where a group committed).
  *
  * Where kafkit deviates (README "kcat mode: deviations"): -s applies with
@@ -458,10 +459,19 @@ static void output_failed(kc_state_t *st)
         st->rc = 1;
 }
 
+/* -G: records whose output has been written are marked for commit; ones
+ * still in the buffer when a write fails never are. */
+static void on_written(void *opaque, const char *topic, int32_t partition, int64_t offset)
+{
+        kc_state_t *st = opaque;
+        kafkit_error_t err;
+
+        kafkit_consumer_mark_offset(st->c, topic, partition, offset, &err);
+}
+
 static void on_record(kc_state_t *st, const kafkit_message_t *msg)
 {
         const kc_opts_t *o = st->o;
-        kafkit_error_t err;
         kc_part_t *p = NULL;
         size_t klen, vlen;
         int r;
@@ -491,10 +501,13 @@ static void on_record(kc_state_t *st, const kafkit_message_t *msg)
         }
         if (!st->run)
                 return; /* a rendering error ended the run */
+        /* -G: marked once its bytes are written (on_written) */
+        if (st->mark && fmt_out_track(&st->out, msg)) {
+                output_failed(st);
+                return;
+        }
         if (o->unbuffered && fmt_out_flush(&st->out))
                 output_failed(st);
-        if (st->mark)
-                kafkit_consumer_mark(st->c, msg, &err);
         kafkit_message_key(msg, &klen);
         kafkit_message_value(msg, &vlen);
         st->batch_records++;
@@ -602,7 +615,8 @@ static void loop(kc_state_t *st)
                 if (n < max && st->out.len > 0 && fmt_out_flush(&st->out))
                         output_failed(st);
         }
-        if (st->out.len > 0 && fmt_out_flush(&st->out) && st->rc == 0)
+        /* (with nothing buffered it only hands on_written what is due) */
+        if (fmt_out_flush(&st->out) && st->rc == 0)
                 output_failed(st);
 }
 
@@ -920,6 +934,8 @@ int kc_consume(kc_opts_t *o)
                 rc = kc_fatal("out of memory");
                 goto out;
         }
+        st->out.written = on_written;
+        st->out.written_opaque = st;
         st->progress = progress_new("consumed", o->progress, o->stats_file,
                                     o->stats_interval_ms);
         if (!st->progress) {

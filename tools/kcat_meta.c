@@ -50,6 +50,7 @@ static void kc_json_str(FILE *out, const char *s)
 /* Flushes stdout; kcat's message and 1 on a write error, else `rc`. */
 static int kc_flush(int rc)
 {
+        errno = 0;
         if (fflush(stdout) == EOF || ferror(stdout))
                 return kc_fatal("Output write error: %s", strerror(errno ? errno : EIO));
         return rc;

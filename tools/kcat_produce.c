@@ -585,7 +585,8 @@ static int kp_input(kp_state_t *st)
         st->in.on_chunk = kp_chunk;
         st->in.opaque = st;
         st->source = "stdin";
-        if (st->o->line_mode) {
+        /* -l without a file reads stdin, as kcat does */
+        if (st->o->line_mode && st->o->operand_cnt > 0) {
                 st->source = st->o->operands[0];
                 if ((fd = open(st->source, O_RDONLY)) == -1)
                         return kc_fatal("Cannot open %s: %s", st->source, strerror(errno)), -1;
@@ -637,8 +638,8 @@ static int kp_run(kp_state_t *st)
                 return 1;
         }
         kp_prepare(st);
-        if (!st->terminate)
-                kp_input(st);
+        if (!st->terminate && kp_input(st))
+                st->failed = 1;
         if (!st->terminate && fflush(stdout) == EOF) {
                 kc_fatal("Tee write error: %s", strerror(errno));
                 st->failed = 1;

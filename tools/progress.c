@@ -25,6 +25,11 @@
 #define PROGRESS_RATE_WINDOW_MS 1000    /* the line's rate: over ~1 s */
 #define PROGRESS_DEFAULT_INTERVAL_MS 1000
 
+struct progress_s;
+
+/* The progress_t drawing a line, for progress_clear(): one at a time. */
+static struct progress_s *progress_active;
+
 struct progress_s {
         char what[16];                  /* "produced" / "consumed" */
         int line;                       /* draw the progress line */
@@ -108,6 +113,8 @@ progress_t *progress_new(const char *what, int mode, const char *stats_path, int
         if (clock_gettime(CLOCK_REALTIME, &p->start_wall) != 0)
                 memset(&p->start_wall, 0, sizeof(p->start_wall));
         p->drawn_ns = p->rate_ns = p->stats_ns = p->start_ns;
+        if (p->line)
+                progress_active = p;
         return p;
 }
 
@@ -294,6 +301,8 @@ void progress_finish(progress_t *p)
                 return;
         if (p->line)
                 clear_line(p);
+        if (progress_active == p)
+                progress_active = NULL;
         if (p->stats) {
                 write_stats(p, mono_ns(), 1);
                 if (p->stats && fclose(p->stats) != 0)
@@ -302,4 +311,10 @@ void progress_finish(progress_t *p)
         }
         free(p->stats_path);
         free(p);
+}
+
+void progress_clear(void)
+{
+        if (progress_active)
+                clear_line(progress_active);
 }

@@ -35,6 +35,11 @@ void progress_add_errors(progress_t *p, uint64_t errors);
 /* Redraws the line / writes stats if their interval passed. NULL ignored. */
 void progress_tick(progress_t *p);
 
+/* Clears the progress line, if one is drawn, so that a message printed on
+ * stderr next starts on a clean line; the next tick redraws it. The tools'
+ * message functions (cli_err, kc_info, kc_fatal) call it. */
+void progress_clear(void);
+
 /* Final stats line, clears the progress line, frees. NULL ignored. */
 void progress_finish(progress_t *p);
 

@@ -151,6 +151,18 @@ kafkit_err_t kafkit_consumer_mark(kafkit_consumer_t *consumer,
                                   kafkit_error_t *err);
 
 /**
+ * Marks the record at `offset` of topic/partition processed, as
+ * kafkit_consumer_mark() does with the record itself (offset + 1 becomes
+ * the partition's offset to commit): for applications that mark records
+ * after the messages are gone, say once their output was written.
+ */
+kafkit_err_t kafkit_consumer_mark_offset(kafkit_consumer_t *consumer,
+                                         const char *topic,
+                                         int32_t partition,
+                                         int64_t offset,
+                                         kafkit_error_t *err);
+
+/**
  * Commits the offsets due (marked, or all consumed in auto mode). With
  * async != 0 it returns at once and failures are logged; otherwise it waits
  * for the broker's answer. Nothing to commit is KAFKIT_OK.
@@ -216,7 +228,9 @@ const char *kafkit_consumer_member_id(kafkit_consumer_t *consumer, char *buf, si
 
 /**
  * The group's current rebalance protocol: "EAGER", "COOPERATIVE", or
- * "NONE" (no group joined yet). A static string. Thread-safe.
+ * "NONE" (no group joined yet). A static string. During
+ * kafkit_consumer_close() it answers the protocol last read, as
+ * kafkit_consumer_member_id() does. Thread-safe.
  */
 const char *kafkit_consumer_rebalance_protocol(kafkit_consumer_t *consumer);
 
