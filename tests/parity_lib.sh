@@ -53,8 +53,14 @@ _parity_show() { # NAME
 }
 
 # The first fatal or usage error line of a stderr file: "% ERROR: ..." or
-# "Error: ..." (kcat's usage errors), or nothing.
-parity_errline() { grep -a -m1 -e '^% ERROR:' -e '^Error:' "$1"; }
+# "Error: ..." (kcat's usage errors), or nothing. librdkafka's timings and
+# suppression counts ("after 1ms in state CONNECT", "3 identical error(s)")
+# vary from run to run and are masked.
+parity_errline() {
+        grep -a -m1 -e '^% ERROR:' -e '^Error:' "$1" |
+                sed -E -e 's/after [0-9]+ms/after Nms/g' \
+                       -e 's/[0-9]+ identical error/N identical error/g'
+}
 
 # parity_errcheck NAME DIR: when kcat's run (DIR/NAME.kcat.rc) failed, its
 # first error line must be kafkit's too.
