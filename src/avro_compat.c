@@ -154,23 +154,18 @@ static size_t cc_push(cc_t *c, const char *fmt, ...) KAFKIT_PRINTF(2, 3);
 
 static size_t cc_push(cc_t *c, const char *fmt, ...)
 {
-        size_t old = c->plen;
         va_list ap;
-        int n;
+        size_t old;
 
         va_start(ap, fmt);
-        n = vsnprintf(c->path + old, sizeof(c->path) - old, fmt, ap);
+        old = av_path_vpush(c->path, sizeof(c->path), &c->plen, fmt, ap);
         va_end(ap);
-        if (n > 0)
-                c->plen = old + (size_t)n < sizeof(c->path) ? old + (size_t)n
-                                                            : sizeof(c->path) - 1;
         return old;
 }
 
 static void cc_pop(cc_t *c, size_t old)
 {
-        c->plen = old;
-        c->path[old] = '\0';
+        av_path_pop(c->path, &c->plen, old);
 }
 
 /* 1 if the pair was visited already; else marks it visited and returns 0
@@ -197,31 +192,13 @@ static int cc_seen(cc_t *c, const av_node_t *r, const av_node_t *w)
         return 0;
 }
 
-static int can_promote(av_type_t w, av_type_t r)
-{
-        switch (w) {
-        case AV_INT: return r == AV_LONG || r == AV_FLOAT || r == AV_DOUBLE;
-        case AV_LONG: return r == AV_FLOAT || r == AV_DOUBLE;
-        case AV_FLOAT: return r == AV_DOUBLE;
-        case AV_STRING: return r == AV_BYTES;
-        case AV_BYTES: return r == AV_STRING;
-        default: return 0;
-        }
-}
-
 /* Named types match by unqualified name (as Avro's checker does, so a
  * namespace may change), full name, or a reader alias of the writer's. */
 static void check_name(cc_t *c, const av_node_t *r, const av_node_t *w)
 {
-        size_t i;
-
-        if (!strcmp(r->name, w->name) || !strcmp(r->fullname, w->fullname))
-                return;
-        for (i = 0; i < r->n_aliases; i++)
-                if (!strcmp(r->aliases[i], w->fullname))
-                        return;
-        cc_fail(c, "NAME_MISMATCH", "/name", "expected: %s, found: %s", w->fullname,
-                r->fullname);
+        if (!av_names_match(w, r))
+                cc_fail(c, "NAME_MISMATCH", "/name", "expected: %s, found: %s", w->fullname,
+                        r->fullname);
 }
 
 static void check(cc_t *c, const av_node_t *r, const av_node_t *w);
@@ -407,7 +384,7 @@ static void check(cc_t *c, const av_node_t *r, const av_node_t *w)
                 check_writer_union(c, r, w);
         else if (r->type == AV_UNION)
                 check_reader_union(c, r, w);
-        else if (!can_promote(w->type, r->type))
+        else if (!av_can_promote(w->type, r->type))
                 cc_fail(c, "TYPE_MISMATCH", "",
                         "reader type: %s not compatible with writer type: %s",
                         av_branch_name(r), av_branch_name(w));

@@ -15,6 +15,20 @@
 #define LIMB 1000000000u
 #define MAX_LIMBS ((AV_DEC_MAX_BYTES * 8) / 29 + 2) /* 10^9 > 2^29 */
 
+/* dst = -src, both n big-endian two's-complement bytes (may be the same). */
+static void negate(unsigned char *dst, const unsigned char *src, size_t n)
+{
+        unsigned carry = 1;
+        size_t i;
+
+        for (i = n; i-- > 0;) {
+                unsigned v = (unsigned)(unsigned char)~src[i] + carry;
+
+                dst[i] = (unsigned char)v;
+                carry = v >> 8;
+        }
+}
+
 /* magnitude (big-endian bytes) -> base 10^9 limbs, least significant first */
 static size_t to_limbs(const unsigned char *mag, size_t n, uint32_t *limbs)
 {
@@ -49,18 +63,10 @@ int av_decimal_to_text(const unsigned char *b, size_t n, int scale, kafkit_buf_t
         if (n > AV_DEC_MAX_BYTES)
                 return -2;
         /* magnitude: negate two's complement when negative */
-        if (neg) {
-                unsigned carry = 1;
-
-                for (i = n; i-- > 0;) {
-                        unsigned v = (unsigned)(unsigned char)~b[i] + carry;
-
-                        mag[i] = (unsigned char)v;
-                        carry = v >> 8;
-                }
-        } else if (n) {
+        if (neg)
+                negate(mag, b, n);
+        else if (n)
                 memcpy(mag, b, n);
-        }
         cnt = to_limbs(mag, n, limbs);
         /* digits, most significant first */
         d = digits + sizeof(digits);
@@ -206,18 +212,8 @@ int av_decimal_from_text(const char *s, size_t len, int precision, int scale, si
                 goto too_big;
         memset(out, 0, width);
         memcpy(out + width - n, top, n);
-        if (neg) {
-                unsigned carry = 1;
-
-                for (i = width; i-- > 0;) {
-                        unsigned v = (unsigned)(unsigned char)~out[i] + carry;
-
-                        out[i] = (unsigned char)v;
-                        carry = v >> 8;
-                }
-                if (n == 0)     /* -0 */
-                        memset(out, 0, width);
-        }
+        if (neg && n)   /* not -0 */
+                negate(out, out, width);
         *out_len = width;
         return 0;
 bad:

@@ -349,12 +349,8 @@ static int dec_map(av_dec_t *d, const av_node_t *n, int depth)
                 for (; count > 0; count--, idx++) {
                         if (idx && put(d, ",", 1))
                                 return -1;
-                        if (av_read_len(d, &klen, "map key"))
+                        if (av_dec_map_key(d, &key, &klen))
                                 return -1;
-                        key = (const char *)d->p;
-                        d->p += klen;
-                        if (av_json_put_utf8(d->out, key, klen) || put(d, ":", 1))
-                                return av_dec_oom(d);
                         if (av_dec_value(d, n->items, depth)) {
                                 av_dec_push_key(d, key, klen);
                                 return -1;
@@ -366,15 +362,11 @@ static int dec_map(av_dec_t *d, const av_node_t *n, int depth)
 
 static int dec_union(av_dec_t *d, const av_node_t *n, int depth)
 {
-        const unsigned char *at = d->p;
         const av_node_t *b;
         int64_t idx;
 
-        if (av_read_long(d, &idx))
+        if (av_read_index(d, 1, n->n_branches, &idx))
                 return -1;
-        if (idx < 0 || (uint64_t)idx >= n->n_branches)
-                return av_dec_fail(d, at, "union index %lld out of range (%zu branches)",
-                                   (long long)idx, n->n_branches);
         b = n->branches[idx];
         if (d->style == KAFKIT_AVRO_JSON_PLAIN || b->type == AV_NULL)
                 return av_dec_value(d, b, depth);
@@ -385,14 +377,10 @@ static int dec_union(av_dec_t *d, const av_node_t *n, int depth)
 
 static int dec_enum(av_dec_t *d, const av_node_t *n)
 {
-        const unsigned char *at = d->p;
         int64_t idx;
 
-        if (av_read_long(d, &idx))
+        if (av_read_index(d, 0, n->n_symbols, &idx))
                 return -1;
-        if (idx < 0 || (uint64_t)idx >= n->n_symbols)
-                return av_dec_fail(d, at, "enum index %lld out of range (%zu symbols)",
-                                   (long long)idx, n->n_symbols);
         return put(d, n->sym_json[idx], n->sym_json_len[idx]);
 }
 
@@ -426,11 +414,7 @@ int av_dec_value(av_dec_t *d, const av_node_t *n, int depth)
                 }
                 if (n->logical == AV_LT_DECIMAL && d->decimal_text)
                         return dec_decimal(d, n, len);
-                if (n->type == AV_STRING ? av_json_put_utf8(d->out, (const char *)d->p, len)
-                                         : av_json_put_bytes(d->out, d->p, len))
-                        return av_dec_oom(d);
-                d->p += len;
-                return 0;
+                return av_dec_put_str(d, n->type == AV_STRING, len);
         case AV_ENUM:
                 return dec_enum(d, n);
         default:
@@ -476,7 +460,6 @@ static int skip_blocks(av_dec_t *d, const av_node_t *n, int depth)
 
 int av_skip_value(av_dec_t *d, const av_node_t *n, int depth)
 {
-        const unsigned char *at = d->p;
         size_t i;
         int64_t v;
 
@@ -513,11 +496,8 @@ int av_skip_value(av_dec_t *d, const av_node_t *n, int depth)
         }
         if (n->type != AV_UNION)
                 return skip_blocks(d, n, depth);
-        if (av_read_long(d, &v))
+        if (av_read_index(d, 1, n->n_branches, &v))
                 return -1;
-        if (v < 0 || (uint64_t)v >= n->n_branches)
-                return av_dec_fail(d, at, "union index %lld out of range (%zu branches)",
-                                   (long long)v, n->n_branches);
         return av_skip_value(d, n->branches[v], depth);
 }
 

@@ -376,43 +376,31 @@ static int enc_union_avro(av_enc_t *e, const av_node_t *n, json_t *v, int depth)
         return av_dec_fail(&e->st, e->st.start, "union has no branch \"%.60s\"", key);
 }
 
-/* Rank of branch type `t` for a JSON value of kind `k` in PLAIN style:
- * lower is tried first; -1 is never. */
-static int plain_rank(json_type k, av_type_t t)
+/* The kind of a JSON value, as av_plain_rank() ranks branches by it. */
+static av_json_kind_t plain_kind(json_t *v)
 {
-        static const av_type_t integer[] = { AV_INT, AV_LONG, AV_DOUBLE, AV_FLOAT };
-        static const av_type_t real[] = { AV_DOUBLE, AV_FLOAT, AV_INT, AV_LONG };
-        static const av_type_t string[] = { AV_ENUM,   AV_STRING, AV_BYTES,
-                                            AV_FIXED,  AV_DOUBLE, AV_FLOAT };
-        static const av_type_t object[] = { AV_RECORD, AV_MAP };
-        const av_type_t *order = NULL;
-        int i, cnt = 0;
-
-        switch (k) {
-        case JSON_NULL: return t == AV_NULL ? 0 : -1;
+        switch (json_typeof(v)) {
+        case JSON_NULL: return AV_JK_NULL;
         case JSON_TRUE:
-        case JSON_FALSE: return t == AV_BOOLEAN ? 0 : -1;
-        case JSON_ARRAY: return t == AV_ARRAY ? 0 : -1;
-        case JSON_INTEGER: order = integer; cnt = 4; break;
-        case JSON_REAL: order = real; cnt = 4; break;
-        case JSON_STRING: order = string; cnt = 6; break;
-        case JSON_OBJECT: order = object; cnt = 2; break;
+        case JSON_FALSE: return AV_JK_BOOL;
+        case JSON_ARRAY: return AV_JK_ARRAY;
+        case JSON_INTEGER: return AV_JK_INTEGER;
+        case JSON_REAL: return AV_JK_REAL;
+        case JSON_STRING: return AV_JK_STRING;
+        case JSON_OBJECT: return AV_JK_OBJECT;
         }
-        for (i = 0; i < cnt; i++)
-                if (order[i] == t)
-                        return i;
-        return -1;
+        return AV_JK_BAD;
 }
 
 static int enc_union_plain(av_enc_t *e, const av_node_t *n, json_t *v, int depth)
 {
         size_t saved_len = e->out->len, i, tried = 0;
         int saved_path = e->st.n_path, rank;
-        json_type k = json_typeof(v);
+        av_json_kind_t k = plain_kind(v);
 
-        for (rank = 0; rank < 6; rank++) {
+        for (rank = 0; rank < AV_PLAIN_RANKS; rank++) {
                 for (i = 0; i < n->n_branches; i++) {
-                        if (plain_rank(k, n->branches[i]->type) != rank)
+                        if (av_plain_rank(k, n->branches[i]->type) != rank)
                                 continue;
                         if (tried++) {  /* forget the previous attempt */
                                 e->st.failed = 0;

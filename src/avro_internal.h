@@ -123,6 +123,29 @@ const char *av_type_name(av_type_t type);
 /* Name of a branch in AVRO-style JSON: primitive name or full name. */
 const char *av_branch_name(const av_node_t *n);
 
+/* Avro's resolution rules, shared by the resolver and the compatibility
+ * check (avro_resolve.c): may a writer's `w` be read as `r` (int->long,
+ * string<->bytes...); do named types match (full name, unqualified name or
+ * a reader alias of the writer's full name)? */
+int av_can_promote(av_type_t w, av_type_t r);
+int av_names_match(const av_node_t *w, const av_node_t *r);
+
+/* ------------------------------------------------------------ error paths */
+
+/*
+ * A path being built in `path` (`size` bytes, `*len` used) while walking a
+ * schema, for error messages ("$.items[]"): av_path_vpush() appends a
+ * segment, cut short at the end of the buffer, and returns the length that
+ * av_path_pop() restores.
+ */
+size_t av_path_vpush(char *path, size_t size, size_t *len, const char *fmt, va_list ap);
+
+static inline void av_path_pop(char *path, size_t *len, size_t old)
+{
+        *len = old;
+        path[old] = '\0';
+}
+
 /* --------------------------------------------------------- canonical form */
 
 /* Builds the Parsing Canonical Form of `root` into *out (malloc'd). */
@@ -177,6 +200,52 @@ int av_json_put_bytes(kafkit_buf_t *b, const unsigned char *s, size_t len);
 char *av_json_quote(const char *s, size_t *lenp);
 
 /* ------------------------------------------------------------------ codec */
+
+/* The kinds of JSON value PLAIN style ranks union branches by. */
+typedef enum av_json_kind_e {
+        AV_JK_NULL,
+        AV_JK_BOOL,
+        AV_JK_ARRAY,
+        AV_JK_INTEGER,
+        AV_JK_REAL,
+        AV_JK_STRING,
+        AV_JK_OBJECT,
+        AV_JK_BAD
+} av_json_kind_t;
+
+/* Ranks av_plain_rank() gives: 0 to AV_PLAIN_RANKS - 1 (a string's six). */
+#define AV_PLAIN_RANKS 6
+
+/*
+ * PLAIN style: the rank of a union branch of type `t` for a JSON value of
+ * kind `k`: lower is tried first, -1 never. Both encoders (the jansson
+ * walk and the streaming fast path) must choose alike, so both use this.
+ */
+static inline int av_plain_rank(av_json_kind_t k, av_type_t t)
+{
+        static const av_type_t integer[] = { AV_INT, AV_LONG, AV_DOUBLE, AV_FLOAT };
+        static const av_type_t real[] = { AV_DOUBLE, AV_FLOAT, AV_INT, AV_LONG };
+        static const av_type_t string[] = { AV_ENUM,  AV_STRING, AV_BYTES,
+                                            AV_FIXED, AV_DOUBLE, AV_FLOAT };
+        static const av_type_t object[] = { AV_RECORD, AV_MAP };
+        const av_type_t *order = NULL;
+        int i, cnt = 0;
+
+        switch (k) {
+        case AV_JK_NULL: return t == AV_NULL ? 0 : -1;
+        case AV_JK_BOOL: return t == AV_BOOLEAN ? 0 : -1;
+        case AV_JK_ARRAY: return t == AV_ARRAY ? 0 : -1;
+        case AV_JK_INTEGER: order = integer; cnt = 4; break;
+        case AV_JK_REAL: order = real; cnt = 4; break;
+        case AV_JK_STRING: order = string; cnt = 6; break;
+        case AV_JK_OBJECT: order = object; cnt = 2; break;
+        default: return -1;
+        }
+        for (i = 0; i < cnt; i++)
+                if (order[i] == t)
+                        return i;
+        return -1;
+}
 
 /* Encodes a parsed JSON value with node `n` into `out` (PLAIN or AVRO
  * style); `what` prefixes error paths ("$" or "$.fields[1].default"). */
@@ -259,6 +328,44 @@ int av_read_block(av_dec_t *d, const av_node_t *item, int64_t *count);
 int av_dec_value(av_dec_t *d, const av_node_t *n, int depth);
 /* Skips a value of `n`. */
 int av_skip_value(av_dec_t *d, const av_node_t *n, int depth);
+
+/* Reads the branch index of a union (`is_union`) or the symbol index of an
+ * enum, and checks it against their count `cnt`. */
+static inline int av_read_index(av_dec_t *d, int is_union, size_t cnt, int64_t *idx)
+{
+        const unsigned char *at = d->p;
+
+        if (av_read_long(d, idx))
+                return -1;
+        if (*idx < 0 || (uint64_t)*idx >= cnt)
+                return av_dec_fail(d, at, "%s index %lld out of range (%zu %s)",
+                                   is_union ? "union" : "enum", (long long)*idx, cnt,
+                                   is_union ? "branches" : "symbols");
+        return 0;
+}
+
+/* Writes the `len` bytes at d->p as a JSON string (UTF-8 text when
+ * `is_text`, else bytes as code points 0-255) and steps past them. */
+static inline int av_dec_put_str(av_dec_t *d, int is_text, size_t len)
+{
+        if (is_text ? av_json_put_utf8(d->out, (const char *)d->p, len)
+                    : av_json_put_bytes(d->out, d->p, len))
+                return av_dec_oom(d);
+        d->p += len;
+        return 0;
+}
+
+/* Reads a map key and writes it as JSON, with its ':'; *key points into
+ * the input, for the error path. */
+static inline int av_dec_map_key(av_dec_t *d, const char **key, size_t *klen)
+{
+        if (av_read_len(d, klen, "map key"))
+                return -1;
+        *key = (const char *)d->p;
+        if (av_dec_put_str(d, 1, *klen))
+                return -1;
+        return av_buf_putc(d->out, ':') ? av_dec_oom(d) : 0;
+}
 
 /* ------------------------------------------------------ decimals as text */
 

@@ -650,18 +650,28 @@ static int js_record(js_t *j, const av_node_t *n, int depth)
         return 0;
 }
 
-static int js_array(js_t *j, const av_node_t *n, int depth)
+/* Opens an array or a map: 1 when it closes at once (written as the 0
+ * that ends a list), else 0 with room for a 1-byte block count at *at. */
+static int js_block_open(js_t *j, int open, int close, size_t *at)
 {
-        size_t at, count = 0;
-
-        if (!js_eat(j, '['))
+        if (!js_eat(j, open))
                 return -1;
-        if (js_eat(j, ']'))
-                return js_put_long(j, 0);
-        at = j->out->len;
+        if (js_eat(j, close))
+                return js_put_long(j, 0) ? -1 : 1;
+        *at = j->out->len;
         if (av_buf_need(j->out, 1))
                 return -1;
         j->out->len++;
+        return 0;
+}
+
+static int js_array(js_t *j, const av_node_t *n, int depth)
+{
+        size_t at, count = 0;
+        int r = js_block_open(j, '[', ']', &at);
+
+        if (r)
+                return r < 0 ? -1 : 0;
         for (;;) {
                 if (js_value(j, n->items, depth))
                         return -1;
@@ -702,16 +712,11 @@ static int js_map_key(js_t *j, int first)
 static int js_map(js_t *j, const av_node_t *n, int depth)
 {
         size_t at, count = 0;
-        int first = j->n_keys, rc = -1;
+        int first = j->n_keys, rc = js_block_open(j, '{', '}', &at);
 
-        if (!js_eat(j, '{'))
-                return -1;
-        if (js_eat(j, '}'))
-                return js_put_long(j, 0);
-        at = j->out->len;
-        if (av_buf_need(j->out, 1))
-                return -1;
-        j->out->len++;
+        if (rc)
+                return rc < 0 ? -1 : 0;
+        rc = -1;
         for (;;) {
                 if (js_map_key(j, first) || !js_eat(j, ':') || js_value(j, n->items, depth))
                         goto out;
@@ -758,56 +763,27 @@ static int js_union_avro(js_t *j, const av_node_t *n, int depth)
         return 0;
 }
 
-/* The JSON kinds PLAIN style ranks branches by (see plain_rank() in
- * avro_encode.c, which this mirrors). */
-enum { JK_NULL, JK_BOOL, JK_ARRAY, JK_INTEGER, JK_REAL, JK_STRING, JK_OBJECT, JK_BAD };
-
-static int js_kind(js_t *j)
+/* The kind of the next JSON value, as av_plain_rank() ranks branches by it. */
+static av_json_kind_t js_kind(js_t *j)
 {
         const unsigned char *p;
 
         switch (js_peek(j)) {
-        case 'n': return JK_NULL;
+        case 'n': return AV_JK_NULL;
         case 't':
-        case 'f': return JK_BOOL;
-        case '[': return JK_ARRAY;
-        case '"': return JK_STRING;
-        case '{': return JK_OBJECT;
+        case 'f': return AV_JK_BOOL;
+        case '[': return AV_JK_ARRAY;
+        case '"': return AV_JK_STRING;
+        case '{': return AV_JK_OBJECT;
         case '-':
         case '0': case '1': case '2': case '3': case '4':
         case '5': case '6': case '7': case '8': case '9':
                 for (p = j->p + 1; js_digit(p, j->end); p++)
                         ;
-                return p < j->end && (*p == '.' || *p == 'e' || *p == 'E') ? JK_REAL
-                                                                           : JK_INTEGER;
-        default: return JK_BAD;
+                return p < j->end && (*p == '.' || *p == 'e' || *p == 'E') ? AV_JK_REAL
+                                                                           : AV_JK_INTEGER;
+        default: return AV_JK_BAD;
         }
-}
-
-static int js_rank(int k, av_type_t t)
-{
-        static const av_type_t integer[] = { AV_INT, AV_LONG, AV_DOUBLE, AV_FLOAT };
-        static const av_type_t real[] = { AV_DOUBLE, AV_FLOAT, AV_INT, AV_LONG };
-        static const av_type_t string[] = { AV_ENUM,  AV_STRING, AV_BYTES,
-                                            AV_FIXED, AV_DOUBLE, AV_FLOAT };
-        static const av_type_t object[] = { AV_RECORD, AV_MAP };
-        const av_type_t *order = NULL;
-        int i, cnt = 0;
-
-        switch (k) {
-        case JK_NULL: return t == AV_NULL ? 0 : -1;
-        case JK_BOOL: return t == AV_BOOLEAN ? 0 : -1;
-        case JK_ARRAY: return t == AV_ARRAY ? 0 : -1;
-        case JK_INTEGER: order = integer; cnt = 4; break;
-        case JK_REAL: order = real; cnt = 4; break;
-        case JK_STRING: order = string; cnt = 6; break;
-        case JK_OBJECT: order = object; cnt = 2; break;
-        default: return -1;
-        }
-        for (i = 0; i < cnt; i++)
-                if (order[i] == t)
-                        return i;
-        return -1;
 }
 
 /*
@@ -817,11 +793,12 @@ static int js_rank(int k, av_type_t t)
  */
 static int js_union_plain(js_t *j, const av_node_t *n, int depth)
 {
-        int k = js_kind(j), best = -1, r;
+        av_json_kind_t k = js_kind(j);
+        int best = -1, r;
         size_t i, pick = 0;
 
         for (i = 0; i < n->n_branches; i++) {
-                r = js_rank(k, n->branches[i]->type);
+                r = av_plain_rank(k, n->branches[i]->type);
                 if (r >= 0 && (best < 0 || r < best)) {
                         best = r;
                         pick = i;

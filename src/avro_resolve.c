@@ -88,21 +88,22 @@ static kafkit_err_t berr(rs_build_t *b, const char *fmt, ...)
         return kafkit_err_set(b->err, KAFKIT_ERR_PARSE, 0, "resolving %s: %s", b->path, msg);
 }
 
-static size_t bpush(rs_build_t *b, const char *pre, const char *name)
-{
-        size_t old = b->plen;
-        int n = snprintf(b->path + old, sizeof(b->path) - old, "%s%s", pre, name);
+static size_t bpush(rs_build_t *b, const char *fmt, ...) KAFKIT_PRINTF(2, 3);
 
-        if (n > 0)
-                b->plen = old + (size_t)n < sizeof(b->path) ? old + (size_t)n
-                                                            : sizeof(b->path) - 1;
+static size_t bpush(rs_build_t *b, const char *fmt, ...)
+{
+        va_list ap;
+        size_t old;
+
+        va_start(ap, fmt);
+        old = av_path_vpush(b->path, sizeof(b->path), &b->plen, fmt, ap);
+        va_end(ap);
         return old;
 }
 
 static void bpop(rs_build_t *b, size_t old)
 {
-        b->plen = old;
-        b->path[old] = '\0';
+        av_path_pop(b->path, &b->plen, old);
 }
 
 static rs_plan_t *plan_new(rs_build_t *b, rs_kind_t kind, const av_node_t *w,
@@ -134,7 +135,8 @@ static int is_primitive(const av_node_t *n)
         return n->type <= AV_STRING;
 }
 
-static int can_promote(av_type_t w, av_type_t r)
+/* The two rules avro_compat.c shares (see avro_internal.h). */
+int av_can_promote(av_type_t w, av_type_t r)
 {
         switch (w) {
         case AV_INT: return r == AV_LONG || r == AV_FLOAT || r == AV_DOUBLE;
@@ -146,8 +148,7 @@ static int can_promote(av_type_t w, av_type_t r)
         }
 }
 
-/* Named types match by full name, unqualified name or a reader alias. */
-static int names_match(const av_node_t *w, const av_node_t *r)
+int av_names_match(const av_node_t *w, const av_node_t *r)
 {
         size_t i;
 
@@ -163,9 +164,9 @@ static int names_match(const av_node_t *w, const av_node_t *r)
 static int shallow_match(const av_node_t *w, const av_node_t *r, int exact)
 {
         if (w->type != r->type)
-                return !exact && can_promote(w->type, r->type);
+                return !exact && av_can_promote(w->type, r->type);
         if (w->fullname)
-                return names_match(w, r);
+                return av_names_match(w, r);
         return 1;
 }
 
@@ -207,7 +208,7 @@ static kafkit_err_t build_record(rs_build_t *b, rs_plan_t *p)
                         continue;       /* dropped by the reader: skipped */
                 p->wfields[i].rf = rf;
                 used[rf - r->fields] = 1;
-                old = bpush(b, ".", rf->name);
+                old = bpush(b, ".%s", rf->name);
                 if ((ret = build(b, w->fields[i].type, rf->type, &p->wfields[i].plan)))
                         goto out;
                 bpop(b, old);
@@ -352,12 +353,12 @@ static kafkit_err_t build(rs_build_t *b, const av_node_t *w, const av_node_t *r,
                 kind = RS_RUNION;
         else if (w->type == r->type && is_primitive(w))
                 kind = RS_SAME;
-        else if (can_promote(w->type, r->type))
+        else if (av_can_promote(w->type, r->type))
                 kind = RS_PROMOTE;
         else if (w->type != r->type)
                 return berr(b, "writer's %s cannot be read as %s", av_branch_name(w),
                             av_branch_name(r));
-        else if (w->fullname && !names_match(w, r))
+        else if (w->fullname && !av_names_match(w, r))
                 return berr(b, "writer's %s does not match reader's %s", w->fullname,
                             r->fullname);
         else if (w->type == AV_FIXED && w->size != r->size)
@@ -377,7 +378,7 @@ static kafkit_err_t build(rs_build_t *b, const av_node_t *w, const av_node_t *r,
         case RS_ENUM: return build_enum(b, p);
         case RS_ARRAY:
         case RS_MAP: {
-                size_t old = bpush(b, kind == RS_ARRAY ? "[]" : "{}", "");
+                size_t old = bpush(b, kind == RS_ARRAY ? "[]" : "{}");
                 kafkit_err_t ret = build(b, w->items, r->items, &p->items);
 
                 if (!ret)
@@ -464,11 +465,7 @@ static int rs_promote(av_dec_t *d, const rs_plan_t *p)
         default:        /* string <-> bytes */
                 if (av_read_len(d, &len, av_type_name(p->w->type)))
                         return -1;
-                if (rt == AV_STRING ? av_json_put_utf8(d->out, (const char *)d->p, len)
-                                    : av_json_put_bytes(d->out, d->p, len))
-                        return av_dec_oom(d);
-                d->p += len;
-                return 0;
+                return av_dec_put_str(d, rt == AV_STRING, len);
         }
 }
 
@@ -575,11 +572,8 @@ static int rs_enum(av_dec_t *d, const rs_plan_t *p)
         int64_t idx;
         int ri;
 
-        if (av_read_long(d, &idx))
+        if (av_read_index(d, 0, p->w->n_symbols, &idx))
                 return -1;
-        if (idx < 0 || (uint64_t)idx >= p->w->n_symbols)
-                return av_dec_fail(d, at, "enum index %lld out of range (%zu symbols)",
-                                   (long long)idx, p->w->n_symbols);
         ri = p->enum_map[idx];
         if (ri < 0)
                 return av_dec_fail(d, at,
@@ -606,14 +600,8 @@ static int rs_blocks(av_dec_t *d, const rs_plan_t *p, int depth)
                 for (; count > 0; count--, idx++) {
                         if (idx && put(d, ",", 1))
                                 return -1;
-                        if (is_map) {
-                                if (av_read_len(d, &klen, "map key"))
-                                        return -1;
-                                key = (const char *)d->p;
-                                d->p += klen;
-                                if (av_json_put_utf8(d->out, key, klen) || put(d, ":", 1))
-                                        return av_dec_oom(d);
-                        }
+                        if (is_map && av_dec_map_key(d, &key, &klen))
+                                return -1;
                         if (rs_dec(d, p->items, depth)) {
                                 if (is_map)
                                         av_dec_push_key(d, key, klen);
@@ -631,11 +619,8 @@ static int rs_wunion(av_dec_t *d, const rs_plan_t *p, int depth)
         const unsigned char *at = d->p;
         int64_t idx;
 
-        if (av_read_long(d, &idx))
+        if (av_read_index(d, 1, p->w->n_branches, &idx))
                 return -1;
-        if (idx < 0 || (uint64_t)idx >= p->w->n_branches)
-                return av_dec_fail(d, at, "union index %lld out of range (%zu branches)",
-                                   (long long)idx, p->w->n_branches);
         if (!p->branches[idx])
                 return av_dec_fail(d, at, "writer's union branch %s has no match in the "
                                           "reader's schema",

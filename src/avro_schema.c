@@ -60,28 +60,33 @@ static kafkit_err_t pnomem(av_parse_t *pc)
                               pc->path);
 }
 
+size_t av_path_vpush(char *path, size_t size, size_t *len, const char *fmt, va_list ap)
+{
+        size_t old = *len;
+        int n = vsnprintf(path + old, size - old, fmt, ap);
+
+        if (n > 0)
+                *len = old + (size_t)n < size ? old + (size_t)n : size - 1;
+        return old;
+}
+
 /* Appends a path segment; returns the length to restore with path_pop(). */
 static size_t path_push(av_parse_t *pc, const char *fmt, ...) KAFKIT_PRINTF(2, 3);
 
 static size_t path_push(av_parse_t *pc, const char *fmt, ...)
 {
-        size_t old = pc->plen;
         va_list ap;
-        int n;
+        size_t old;
 
         va_start(ap, fmt);
-        n = vsnprintf(pc->path + old, sizeof(pc->path) - old, fmt, ap);
+        old = av_path_vpush(pc->path, sizeof(pc->path), &pc->plen, fmt, ap);
         va_end(ap);
-        if (n > 0)
-                pc->plen = old + (size_t)n < sizeof(pc->path) ? old + (size_t)n
-                                                               : sizeof(pc->path) - 1;
         return old;
 }
 
 static void path_pop(av_parse_t *pc, size_t old)
 {
-        pc->plen = old;
-        pc->path[old] = '\0';
+        av_path_pop(pc->path, &pc->plen, old);
 }
 
 static char *xstrdup(const char *s)

@@ -142,30 +142,43 @@ static void format_sockaddr(const struct sockaddr *sa, socklen_t len,
                  host, serv);
 }
 
-/* Resolves the first entry of the comma-separated `bootstraps` list. */
-static kafkit_err_t proxy_resolve_target(kafkit_dev_proxy_t *px,
-                                         const char *bootstraps,
-                                         kafkit_error_t *err)
+/* The stream-socket addresses of `len` bytes of `addr` ("host:port"): the
+ * broker's to connect to, or with `passive` the ones to listen on. */
+static kafkit_err_t proxy_lookup(const char *addr, size_t len, int passive,
+                                 struct addrinfo **res, kafkit_error_t *err)
 {
         char host[256], port[8];
-        struct addrinfo hints, *res = NULL;
-        size_t len = strcspn(bootstraps, ",");
+        struct addrinfo hints;
         kafkit_err_t code;
         int rc;
 
-        code = split_hostport(bootstraps, len, "broker address",
+        code = split_hostport(addr, len, passive ? "listen address" : "broker address",
                               host, sizeof(host), port, sizeof(port), err);
         if (code)
                 return code;
         memset(&hints, 0, sizeof(hints));
         hints.ai_family = AF_UNSPEC;
         hints.ai_socktype = SOCK_STREAM;
-        hints.ai_flags = AI_NUMERICSERV;
-        rc = getaddrinfo(host, port, &hints, &res);
+        hints.ai_flags = (passive ? AI_PASSIVE : 0) | AI_NUMERICSERV;
+        rc = getaddrinfo(host, port, &hints, res);
         if (rc != 0)
-                return kafkit_err_set(err, KAFKIT_ERR_IO, 0,
-                                      "cannot resolve broker address %.*s: %s",
-                                      (int)len, bootstraps, gai_strerror(rc));
+                return kafkit_err_set(err, KAFKIT_ERR_IO, 0, "cannot %s %.*s: %s",
+                                      passive ? "listen on" : "resolve broker address",
+                                      (int)len, addr, gai_strerror(rc));
+        return KAFKIT_OK;
+}
+
+/* Resolves the first entry of the comma-separated `bootstraps` list. */
+static kafkit_err_t proxy_resolve_target(kafkit_dev_proxy_t *px,
+                                         const char *bootstraps,
+                                         kafkit_error_t *err)
+{
+        struct addrinfo *res = NULL;
+        kafkit_err_t code;
+
+        code = proxy_lookup(bootstraps, strcspn(bootstraps, ","), 0, &res, err);
+        if (code)
+                return code;
         memcpy(&px->target, res->ai_addr, res->ai_addrlen);
         px->target_len = res->ai_addrlen;
         freeaddrinfo(res);
@@ -276,24 +289,13 @@ static int proxy_bind_all(kafkit_dev_proxy_t *px, struct addrinfo *res)
 static kafkit_err_t proxy_listen(kafkit_dev_proxy_t *px, const char *addr,
                                  kafkit_error_t *err)
 {
-        char host[256], port[8];
-        struct addrinfo hints, *res = NULL;
+        struct addrinfo *res = NULL;
         kafkit_err_t code;
         int rc;
 
-        code = split_hostport(addr, strlen(addr), "listen address",
-                              host, sizeof(host), port, sizeof(port), err);
+        code = proxy_lookup(addr, strlen(addr), 1, &res, err);
         if (code)
                 return code;
-        memset(&hints, 0, sizeof(hints));
-        hints.ai_family = AF_UNSPEC;
-        hints.ai_socktype = SOCK_STREAM;
-        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-        rc = getaddrinfo(host, port, &hints, &res);
-        if (rc != 0)
-                return kafkit_err_set(err, KAFKIT_ERR_IO, 0,
-                                      "cannot listen on %s: %s",
-                                      addr, gai_strerror(rc));
         rc = proxy_bind_all(px, res);
         freeaddrinfo(res);
         if (rc != 0)

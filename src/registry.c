@@ -656,6 +656,22 @@ static void kafkit_registry_forget(kafkit_registry_t *r, const char *subject)
         kafkit_buf_free(&k);
 }
 
+/* DELETE `path` (of `subject`, `version`) for the public call `fn`, then
+ * forgets the subject's cache, whatever the answer. */
+static kafkit_err_t kafkit_registry_delete(kafkit_registry_t *r, const char *fn, const char *path,
+                                           const char *subject, int version, json_t **resp,
+                                           kafkit_registry_error_t *err)
+{
+        kafkit_err_t code = kafkit_check_args(r, subject, "", fn, err);
+
+        if (code == KAFKIT_OK)
+                code = kafkit_registry_call(r, "DELETE", path, subject, version, NULL, resp,
+                                            err);
+        if (r && subject)
+                kafkit_registry_forget(r, subject);
+        return code;
+}
+
 kafkit_err_t kafkit_registry_delete_subject(kafkit_registry_t *r,
                                             const char *subject,
                                             int permanent,
@@ -663,17 +679,12 @@ kafkit_err_t kafkit_registry_delete_subject(kafkit_registry_t *r,
                                             size_t *cnt,
                                             kafkit_registry_error_t *err)
 {
-        kafkit_err_t code = kafkit_check_args(r, subject, "", "kafkit_registry_delete_subject",
-                                              err);
         json_t *resp = NULL;
+        kafkit_err_t code;
 
-        if (code == KAFKIT_OK)
-                code = kafkit_registry_call(r, "DELETE",
-                                            permanent ? "/subjects/%s?permanent=true"
-                                                      : "/subjects/%s",
-                                            subject, 0, NULL, &resp, err);
-        if (r && subject)
-                kafkit_registry_forget(r, subject);
+        code = kafkit_registry_delete(r, "kafkit_registry_delete_subject",
+                                      permanent ? "/subjects/%s?permanent=true" : "/subjects/%s",
+                                      subject, 0, &resp, err);
         if (code == KAFKIT_OK)
                 code = kafkit_ints_from_json(resp, "a subject deletion", versions, cnt, err);
         json_decref(resp);
@@ -687,17 +698,13 @@ kafkit_err_t kafkit_registry_delete_version(kafkit_registry_t *r,
                                             int *deleted,
                                             kafkit_registry_error_t *err)
 {
-        kafkit_err_t code = kafkit_check_args(r, subject, "", "kafkit_registry_delete_version",
-                                              err);
         json_t *resp = NULL;
+        kafkit_err_t code;
 
-        if (code == KAFKIT_OK)
-                code = kafkit_registry_call(r, "DELETE",
-                                            permanent ? "/subjects/%s/versions/%v?permanent=true"
-                                                      : "/subjects/%s/versions/%v",
-                                            subject, version, NULL, &resp, err);
-        if (r && subject)
-                kafkit_registry_forget(r, subject);
+        code = kafkit_registry_delete(r, "kafkit_registry_delete_version",
+                                      permanent ? "/subjects/%s/versions/%v?permanent=true"
+                                                : "/subjects/%s/versions/%v",
+                                      subject, version, &resp, err);
         if (code == KAFKIT_OK && !json_is_integer(resp))
                 code = kafkit_bad_answer("a version deletion", err);
         if (code == KAFKIT_OK && deleted)

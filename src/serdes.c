@@ -661,85 +661,66 @@ static kafkit_err_t sd_target_get(kafkit_serdes_t *sd, const kafkit_serdes_ctx_t
 
 /* ----------------------------------------------------------- serializing */
 
-static kafkit_err_t sd_serialize_json(kafkit_serdes_t *sd,
-                                      const kafkit_serdes_ctx_t *ctx,
-                                      const char *schema,
-                                      const kafkit_registry_ref_t *refs,
-                                      size_t ref_cnt,
-                                      const char *json,
-                                      size_t len,
-                                      kafkit_avro_json_style_t style,
-                                      kafkit_buf_t *out,
-                                      int32_t *schema_id,
-                                      kafkit_error_t *err)
+/* What to serialize: JSON text to encode, or an Avro body to frame as is. */
+typedef struct sd_body_s {
+        int is_json;
+        const void *data;
+        size_t len;
+        kafkit_avro_json_style_t style; /* of the JSON */
+} sd_body_t;
+
+/* A body written with another schema than the one use.schema.id or
+ * use.latest.version selects cannot be framed with that schema's id. */
+static kafkit_err_t sd_check_binary(const kafkit_serdes_t *sd, const sd_text_t *t,
+                                    const kafkit_avro_schema_t *avro, int32_t id,
+                                    kafkit_error_t *err)
+{
+        if (!t || avro == t->avro ||
+            kafkit_avro_schema_fingerprint(avro) == kafkit_avro_schema_fingerprint(t->avro))
+                return KAFKIT_OK;
+        return kafkit_err_set(err, KAFKIT_ERR_INVALID_ARG, 0,
+                              "the body is written with a schema other than schema id %d "
+                              "that use.%s selects; serialize from JSON to convert it",
+                              (int)id,
+                              sd->use_schema_id >= 0 ? "schema.id" : "latest.version");
+}
+
+static kafkit_err_t sd_serialize(kafkit_serdes_t *sd,
+                                 const kafkit_serdes_ctx_t *ctx,
+                                 const char *schema,
+                                 const kafkit_registry_ref_t *refs,
+                                 size_t ref_cnt,
+                                 const sd_body_t *b,
+                                 kafkit_buf_t *out,
+                                 int32_t *schema_id,
+                                 kafkit_error_t *err)
 {
         const kafkit_avro_schema_t *avro;
-        const sd_text_t *t;
+        const sd_text_t *t = NULL;
         size_t mark;
         int32_t id;
         kafkit_err_t code;
 
         kafkit_error_clear(err);
-        if (!sd || !json || !out)
+        if (!sd || (!b->data && (b->is_json || b->len)) || !out)
                 return kafkit_err_set(err, KAFKIT_ERR_INVALID_ARG, 0,
-                                      "kafkit_serdes_serialize_json: NULL serdes, json or out");
-        if ((code = sd_target_get(sd, ctx, schema, refs, ref_cnt, &t, &id, &avro, err)))
+                                      "kafkit_serdes_serialize_%s: NULL serdes, %s or out",
+                                      b->is_json ? "json" : "binary",
+                                      b->is_json ? "json" : "body");
+        if ((code = sd_target_get(sd, ctx, schema, refs, ref_cnt, &t, &id, &avro, err)) ||
+            (!b->is_json && (code = sd_check_binary(sd, t, avro, id, err))))
                 return kafkit_sd_fail(sd, ctx, err, code);
         mark = out->len;
-        if (kafkit_wire_put_id(out, id) != KAFKIT_OK)
-                return kafkit_sd_fail(sd, ctx, err,
-                                      kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0, "out of memory"));
-        if ((code = kafkit_avro_encode_json(avro, json, len, style, out, err)) != KAFKIT_OK) {
+        if (kafkit_wire_put_id(out, id) != KAFKIT_OK ||
+            (!b->is_json && kafkit_buf_append(out, b->data, b->len) != KAFKIT_OK))
+                code = kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0, "out of memory");
+        else if (b->is_json)
+                code = kafkit_avro_encode_json(avro, b->data, b->len, b->style, out, err);
+        if (code != KAFKIT_OK) {
                 out->len = mark;
                 if (out->data)
                         out->data[mark] = '\0';
                 return kafkit_sd_fail(sd, ctx, err, code);
-        }
-        if (schema_id)
-                *schema_id = id;
-        return KAFKIT_OK;
-}
-
-static kafkit_err_t sd_serialize_binary(kafkit_serdes_t *sd,
-                                        const kafkit_serdes_ctx_t *ctx,
-                                        const char *schema,
-                                        const kafkit_registry_ref_t *refs,
-                                        size_t ref_cnt,
-                                        const void *body,
-                                        size_t len,
-                                        kafkit_buf_t *out,
-                                        int32_t *schema_id,
-                                        kafkit_error_t *err)
-{
-        const kafkit_avro_schema_t *avro;
-        const sd_text_t *t;
-        size_t mark;
-        int32_t id;
-        kafkit_err_t code;
-
-        kafkit_error_clear(err);
-        if (!sd || (!body && len) || !out)
-                return kafkit_err_set(err, KAFKIT_ERR_INVALID_ARG, 0,
-                                      "kafkit_serdes_serialize_binary: NULL serdes, body or "
-                                      "out");
-        if ((code = sd_target_get(sd, ctx, schema, refs, ref_cnt, &t, &id, &avro, err)))
-                return kafkit_sd_fail(sd, ctx, err, code);
-        if (t && avro != t->avro &&
-            kafkit_avro_schema_fingerprint(avro) != kafkit_avro_schema_fingerprint(t->avro))
-                return kafkit_sd_fail(sd, ctx, err,
-                                      kafkit_err_set(err, KAFKIT_ERR_INVALID_ARG, 0,
-                                                     "the body is written with a schema "
-                                                     "other than schema id %d that use.%s "
-                                                     "selects; serialize from JSON to "
-                                                     "convert it", (int)id,
-                                                     sd->use_schema_id >= 0 ? "schema.id"
-                                                                            : "latest.version"));
-        mark = out->len;
-        if (kafkit_wire_put_id(out, id) != KAFKIT_OK ||
-            kafkit_buf_append(out, body, len) != KAFKIT_OK) {
-                out->len = mark;
-                return kafkit_sd_fail(sd, ctx, err,
-                                      kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0, "out of memory"));
         }
         if (schema_id)
                 *schema_id = id;
@@ -775,11 +756,11 @@ kafkit_err_t kafkit_serdes_serialize_json(kafkit_serdes_t *sd,
                                           int32_t *schema_id,
                                           kafkit_error_t *err)
 {
+        sd_body_t b = { 1, json, len, style };
         kafkit_error_t e;
         kafkit_err_t code;
 
-        code = sd_serialize_json(sd, ctx, schema, refs, ref_cnt, json, len, style, out,
-                                 schema_id, &e);
+        code = sd_serialize(sd, ctx, schema, refs, ref_cnt, &b, out, schema_id, &e);
         return kafkit_sd_done(code, &e, err);
 }
 
@@ -794,9 +775,10 @@ kafkit_err_t kafkit_serdes_serialize_binary(kafkit_serdes_t *sd,
                                             int32_t *schema_id,
                                             kafkit_error_t *err)
 {
+        sd_body_t b = { 0, body, len, KAFKIT_AVRO_JSON_AVRO };
         kafkit_error_t e;
         kafkit_err_t code;
 
-        code = sd_serialize_binary(sd, ctx, schema, refs, ref_cnt, body, len, out, schema_id, &e);
+        code = sd_serialize(sd, ctx, schema, refs, ref_cnt, &b, out, schema_id, &e);
         return kafkit_sd_done(code, &e, err);
 }
