@@ -73,6 +73,35 @@ int cli_common_opt(cli_common_t *c, int opt, const char *arg);
 kafkit_conf_t *cli_conf_build(const cli_common_t *c, int *rc);
 
 /*
+ * Sets name=value on `conf` unless `name` (or `alias`, when not NULL) is
+ * set already: a tool's default that explicit settings win over. Returns
+ * KAFKIT_OK or the error (err set).
+ */
+kafkit_err_t cli_conf_default(kafkit_conf_t *conf, const char *name, const char *alias,
+                              const char *value, kafkit_error_t *err);
+
+/*
+ * A new conf holding only the -X pairs `props` (for the servers' log
+ * settings). Returns 0 with *confp set, or an exit code after a message;
+ * *confp, when not NULL, is the caller's to destroy either way.
+ */
+int cli_conf_from_props(const char *cmd, const char **props, size_t prop_cnt,
+                        kafkit_conf_t **confp);
+
+/*
+ * Starts a development registry server on `listen` (data in `data_dir`,
+ * or in memory when NULL). A bad address is a usage error naming option
+ * `opt`; when the address is taken, `busy_hint` follows the error. Returns
+ * 0 with *srvp set, or an exit code after a message.
+ */
+int cli_registry_server_start(const char *cmd, kafkit_conf_t *conf, const char *listen,
+                              const char *data_dir, const char *opt,
+                              const char *busy_hint, kafkit_registry_server_t **srvp);
+
+/* Returns once SIGINT or SIGTERM set cli_stop (cli_install_signals()). */
+void cli_wait_stop(void);
+
+/*
  * Decodes one backslash escape at *pp (pointing at the '\'): \n \t \r
  * \0 \\ \xHH; writes the byte to *out and advances *pp past it. Returns
  * 0, or -1 for an unknown or truncated escape.
@@ -81,8 +110,10 @@ int cli_escape_decode(const char **pp, unsigned char *out);
 
 /*
  * Decodes a delimiter given on the command line (escapes as above) into a
- * new buffer (*out, *len); returns 0, or -1 with a usage message printed
- * for a bad or empty delimiter. The caller frees *out.
+ * new buffer (*out, *len), freeing the one *out held (NULL or from an
+ * earlier call: a repeated option replaces it); returns 0, or -1 with
+ * *out NULL and a usage message printed for a bad or empty delimiter. The
+ * caller frees *out.
  */
 int cli_parse_delim(const char *cmd, const char *opt, const char *text,
                     char **out, size_t *len);
@@ -115,5 +146,12 @@ struct option;
 int cli_parse_opts(const char *cmd, int argc, char **argv, const char *optstring,
                    const struct option *longopts, cli_take_opt_t *take, void *opts,
                    void (*usage)(FILE *));
+
+struct progress_opts_s;
+/*
+ * progress_opt() (progress.h) for subcommand `cmd`: 1 when taken, 0 when
+ * not a progress option, -1 after printing the usage error of a bad value.
+ */
+int cli_progress_opt(const char *cmd, struct progress_opts_s *po, int opt, const char *arg);
 
 #endif /* KAFKIT_CLI_H */

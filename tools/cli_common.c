@@ -1,7 +1,8 @@
 /*
  * cli_common.c: what the kafkit subcommands share: error printing, usage
  * errors, signal handling, the common options (-b -X -F -q -v) and the conf
- * built from them, delimiter escapes and strict number parsing.
+ * built from them, conf defaults, the development servers' start,
+ * delimiter escapes and strict number parsing.
  */
 #include "cli.h"
 #include "progress.h"
@@ -12,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 volatile int cli_stop;
 int cli_verbosity = 1;
@@ -169,6 +171,63 @@ kafkit_conf_t *cli_conf_build(const cli_common_t *c, int *rc)
         return conf;
 }
 
+kafkit_err_t cli_conf_default(kafkit_conf_t *conf, const char *name, const char *alias,
+                              const char *value, kafkit_error_t *err)
+{
+        if (kafkit_conf_get(conf, name) || (alias && kafkit_conf_get(conf, alias)))
+                return KAFKIT_OK;
+        return kafkit_conf_set(conf, name, value, err);
+}
+
+int cli_conf_from_props(const char *cmd, const char **props, size_t prop_cnt,
+                        kafkit_conf_t **confp)
+{
+        kafkit_error_t err;
+        size_t i;
+
+        kafkit_error_clear(&err);
+        if (!(*confp = kafkit_conf_new())) {
+                cli_err("out of memory");
+                return CLI_EXIT_FAILURE;
+        }
+        for (i = 0; i < prop_cnt; i++)
+                if (kafkit_conf_set_pair(*confp, props[i], &err) != KAFKIT_OK)
+                        return cli_usage_err(cmd, "-X %s: %s", props[i], err.message);
+        return 0;
+}
+
+/* ------------------------------------------------------------------ servers */
+
+int cli_registry_server_start(const char *cmd, kafkit_conf_t *conf, const char *listen,
+                              const char *data_dir, const char *opt,
+                              const char *busy_hint, kafkit_registry_server_t **srvp)
+{
+        kafkit_error_t err;
+
+        kafkit_error_clear(&err);
+        *srvp = kafkit_registry_server_new(conf, listen, data_dir, &err);
+        if (*srvp)
+                return 0;
+        if (err.code == KAFKIT_ERR_INVALID_ARG)
+                return cli_usage_err(cmd, "%s: %s", opt, err.message);
+        cli_err_kafkit(&err);
+        if (strstr(err.message, "cannot listen"))
+                cli_err("%s", busy_hint);
+        return CLI_EXIT_FAILURE;
+}
+
+void cli_wait_stop(void)
+{
+        /* A signal ends nanosleep() early; the step bounds the wait when it
+         * lands on another thread. */
+        struct timespec step = { 0, 100 * 1000 * 1000 };
+
+        while (!cli_stop)
+                nanosleep(&step, NULL);
+}
+
+/* ------------------------------------------------------------------ escapes */
+
 static int hex_digit(char ch)
 {
         if (ch >= '0' && ch <= '9')
@@ -213,6 +272,8 @@ int cli_parse_delim(const char *cmd, const char *opt, const char *text,
         unsigned char *buf;
         size_t n = 0;
 
+        free(*out);
+        *out = NULL;
         buf = malloc(strlen(text) + 1);
         if (!buf) {
                 cli_err("out of memory");
@@ -268,6 +329,17 @@ int cli_bad_opt(const char *cmd, int opt, char **argv)
         if (optopt)
                 return cli_usage_err(cmd, "unknown option -%c", optopt);
         return cli_usage_err(cmd, "unknown option %s", arg);
+}
+
+int cli_progress_opt(const char *cmd, progress_opts_t *po, int opt, const char *arg)
+{
+        int r = progress_opt(po, opt, arg);
+
+        if (r == -1)
+                cli_usage_err(cmd, "--stats-interval \"%s\": expected milliseconds "
+                              "(%d to %d)", arg, PROGRESS_INTERVAL_MIN_MS,
+                              PROGRESS_INTERVAL_MAX_MS);
+        return r;
 }
 
 int cli_parse_opts(const char *cmd, int argc, char **argv, const char *optstring,

@@ -50,9 +50,7 @@ typedef struct consume_opts_s {
         char *key_delim;                /* -K, or NULL */
         size_t key_delim_len;
         codec_t codec;                  /* --key-format, --value-format... */
-        int progress;                   /* --progress 1, -q -1, else 0 */
-        const char *stats_file;         /* --stats FILE */
-        int stats_interval_ms;          /* --stats-interval MS */
+        progress_opts_t progress;       /* --progress, --stats... */
 } consume_opts_t;
 
 typedef struct consume_state_s {
@@ -167,25 +165,6 @@ static int parse_offset(consume_opts_t *o, const char *arg)
         return -1;
 }
 
-enum {
-        CONSUME_OPT_PROGRESS = 300,
-        CONSUME_OPT_STATS,
-        CONSUME_OPT_STATS_INTERVAL
-};
-
-static int parse_stats_interval(consume_opts_t *o, const char *arg)
-{
-        int64_t v;
-
-        if (cli_parse_i64(arg, 10, 3600000, &v) == 0) {
-                o->stats_interval_ms = (int)v;
-                return 0;
-        }
-        cli_usage_err("consume", "--stats-interval \"%s\": expected milliseconds "
-                      "(10 to 3600000)", arg);
-        return -1;
-}
-
 /* One option; 0, -1 for a usage error already printed, 1 for --help. */
 static int take_opt(void *opts, int opt, const char *arg)
 {
@@ -194,10 +173,11 @@ static int take_opt(void *opts, int opt, const char *arg)
 
         if (cli_common_opt(&o->common, opt, arg)) {
                 if (opt == 'q')
-                        o->progress = -1;
+                        progress_opts_quiet(&o->progress);
                 return 0;
         }
-        if ((r = codec_opt(&o->codec, opt, arg)) != 0)
+        if ((r = codec_opt(&o->codec, opt, arg)) != 0 ||
+            (r = cli_progress_opt("consume", &o->progress, opt, arg)) != 0)
                 return r == 1 ? 0 : -1;
         switch (opt) {
         case 't': o->topics[o->topic_cnt++] = arg; return 0;
@@ -209,21 +189,11 @@ static int take_opt(void *opts, int opt, const char *arg)
         case 'E': o->keep_going = 1; return 0;
         case 'f': o->format = arg; return 0;
         case 'D':
-                free(o->delim);
-                o->delim = NULL;
                 return cli_parse_delim("consume", "-D", arg, &o->delim, &o->delim_len);
         case 'K':
-                free(o->key_delim);
-                o->key_delim = NULL;
                 return cli_parse_delim("consume", "-K", arg, &o->key_delim,
                                        &o->key_delim_len);
         case 'h': return 1;
-        case CONSUME_OPT_PROGRESS:
-                if (o->progress == 0)
-                        o->progress = 1;
-                return 0;
-        case CONSUME_OPT_STATS: o->stats_file = arg; return 0;
-        case CONSUME_OPT_STATS_INTERVAL: return parse_stats_interval(o, arg);
         default:
                 cli_usage_err("consume", "unknown option");
                 return -1;
@@ -265,9 +235,7 @@ static int parse_args(consume_opts_t *o, int argc, char **argv)
 {
         static const struct option longopts[] = {
                 { "help", no_argument, NULL, 'h' },
-                { "progress", no_argument, NULL, CONSUME_OPT_PROGRESS },
-                { "stats", required_argument, NULL, CONSUME_OPT_STATS },
-                { "stats-interval", required_argument, NULL, CONSUME_OPT_STATS_INTERVAL },
+                PROGRESS_LONGOPTS,
                 CODEC_LONGOPTS,
                 { NULL, 0, NULL, 0 }
         };
@@ -286,7 +254,7 @@ static int opts_alloc(consume_opts_t *o, int argc)
         memset(o, 0, sizeof(*o));
         o->partition = -1;
         o->offset.kind = KAFKIT_OFFSET_BEGINNING;
-        o->stats_interval_ms = 1000;
+        progress_opts_init(&o->progress);
         codec_init(&o->codec, "consume", 0);
         if (cli_common_init(&o->common, "consume", argc))
                 return -1;
@@ -309,16 +277,6 @@ static void opts_free(consume_opts_t *o)
 
 /* ------------------------------------------------------------------- setup */
 
-/* Sets name=value unless the user set it (or its alias) already. */
-static kafkit_err_t set_default(kafkit_conf_t *conf, const char *name,
-                                const char *alias, const char *value,
-                                kafkit_error_t *err)
-{
-        if (kafkit_conf_get(conf, name) || (alias && kafkit_conf_get(conf, alias)))
-                return KAFKIT_OK;
-        return kafkit_conf_set(conf, name, value, err);
-}
-
 /*
  * librdkafka's consumer defaults favour memory over speed: 1 MB fetched per
  * partition per request. Bigger fetches and a deeper local queue let one
@@ -329,12 +287,12 @@ static kafkit_err_t set_default(kafkit_conf_t *conf, const char *name,
  */
 static kafkit_err_t set_cli_defaults(kafkit_conf_t *conf, kafkit_error_t *err)
 {
-        if (set_default(conf, "socket.timeout.ms", NULL, "10000", err) ||
-            set_default(conf, "max.partition.fetch.bytes", "fetch.message.max.bytes",
-                        "8388608", err) ||
-            set_default(conf, "queued.min.messages", NULL, "1000000", err) ||
-            set_default(conf, "queued.max.messages.kbytes", NULL, "262144", err) ||
-            set_default(conf, "fetch.wait.max.ms", NULL, "100", err))
+        if (cli_conf_default(conf, "socket.timeout.ms", NULL, "10000", err) ||
+            cli_conf_default(conf, "max.partition.fetch.bytes", "fetch.message.max.bytes",
+                             "8388608", err) ||
+            cli_conf_default(conf, "queued.min.messages", NULL, "1000000", err) ||
+            cli_conf_default(conf, "queued.max.messages.kbytes", NULL, "262144", err) ||
+            cli_conf_default(conf, "fetch.wait.max.ms", NULL, "100", err))
                 return err->code;
         return KAFKIT_OK;
 }
@@ -348,13 +306,14 @@ static kafkit_err_t set_group(const consume_opts_t *o, kafkit_conf_t *conf,
         if (kafkit_conf_set(conf, "group.id", o->group, err))
                 return err->code;
         /* commit only what was printed (see on_written) */
-        if (set_default(conf, "kafkit.commit.mode", NULL, "marked", err))
+        if (cli_conf_default(conf, "kafkit.commit.mode", NULL, "marked", err))
                 return err->code;
         if (o->offset_text && o->offset.kind == KAFKIT_OFFSET_END)
                 reset = "latest";
         if (o->offset_text && o->offset.kind != KAFKIT_OFFSET_STORED)
                 return kafkit_conf_set(conf, "auto.offset.reset", reset, err);
-        return set_default(conf, "auto.offset.reset", "topic.auto.offset.reset", reset, err);
+        return cli_conf_default(conf, "auto.offset.reset", "topic.auto.offset.reset", reset,
+                                err);
 }
 
 static kafkit_consumer_t *make_consumer(consume_opts_t *o, int *rc)
@@ -618,8 +577,7 @@ static int run(consume_state_t *st)
         }
         st->out.written = on_written;
         st->out.written_opaque = st;
-        st->progress = progress_new("consumed", st->opts->progress, st->opts->stats_file,
-                                    st->opts->stats_interval_ms);
+        st->progress = progress_start("consumed", &st->opts->progress);
         if (!st->progress) {
                 rc = CLI_EXIT_FAILURE;
                 goto out;

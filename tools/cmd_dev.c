@@ -19,7 +19,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define DEV_CMD "dev"
@@ -28,6 +27,10 @@
 #define DEV_MAX_PARTITIONS 100000
 #define DEV_DEFAULT_LISTEN "localhost:9092"
 #define DEV_DEFAULT_REGISTRY KAFKIT_REGISTRY_SERVER_DEFAULT_LISTEN
+#define DEV_REGISTRY_BUSY_HINT                                                   \
+        "is another 'kafkit dev' or a Schema Registry running there? Choose "    \
+        "another address with --registry HOST:PORT (port 0 picks a free one), " \
+        "or --registry none"
 
 typedef struct dev_topic_s {
         const char *spec;       /* "NAME:PARTITIONS" as given, for messages */
@@ -286,25 +289,6 @@ static int parse_args(dev_opts_t *o, int argc, char **argv)
 
 /* ------------------------------------------------------------- services */
 
-/* The conf whose log settings the cluster uses. Returns 0 or an exit code. */
-static int dev_conf(const dev_opts_t *o, dev_state_t *st)
-{
-        kafkit_error_t err;
-        size_t i;
-
-        kafkit_error_clear(&err);
-        st->conf = kafkit_conf_new();
-        if (!st->conf) {
-                cli_err("out of memory");
-                return CLI_EXIT_FAILURE;
-        }
-        for (i = 0; i < o->prop_cnt; i++)
-                if (kafkit_conf_set_pair(st->conf, o->props[i], &err) != KAFKIT_OK)
-                        return cli_usage_err(DEV_CMD, "-X %s: %s", o->props[i],
-                                             err.message);
-        return 0;
-}
-
 static int dev_topics(const dev_opts_t *o, dev_state_t *st)
 {
         kafkit_error_t err;
@@ -347,23 +331,11 @@ static int dev_listen(const dev_opts_t *o, dev_state_t *st)
 /* The Schema Registry beside the cluster, unless --registry none. */
 static int dev_registry(const dev_opts_t *o, dev_state_t *st)
 {
-        kafkit_error_t err;
-
         if (!o->registry)
                 return 0;
-        kafkit_error_clear(&err);
-        st->registry = kafkit_registry_server_new(st->conf, o->registry,
-                                                  o->registry_data, &err);
-        if (st->registry)
-                return 0;
-        if (err.code == KAFKIT_ERR_INVALID_ARG)
-                return cli_usage_err(DEV_CMD, "--registry: %s", err.message);
-        cli_err_kafkit(&err);
-        if (strstr(err.message, "cannot listen"))
-                cli_err("is another 'kafkit dev' or a Schema Registry running "
-                        "there? Choose another address with --registry "
-                        "HOST:PORT (port 0 picks a free one), or --registry none");
-        return CLI_EXIT_FAILURE;
+        return cli_registry_server_start(DEV_CMD, st->conf, o->registry, o->registry_data,
+                                         "--registry", DEV_REGISTRY_BUSY_HINT,
+                                         &st->registry);
 }
 
 /* Writes `text` to FILE through a temporary file and rename(), so a
@@ -440,7 +412,7 @@ static int dev_start(const dev_opts_t *o, dev_state_t *st)
         kafkit_error_t err;
         int rc;
 
-        rc = dev_conf(o, st);
+        rc = cli_conf_from_props(DEV_CMD, o->props, o->prop_cnt, &st->conf);
         if (rc)
                 return rc;
         kafkit_error_clear(&err);
@@ -468,16 +440,6 @@ static void dev_stop(const dev_opts_t *o, dev_state_t *st)
         kafkit_conf_destroy(st->conf);
 }
 
-/* Sleeps in short steps: a signal ends nanosleep() early anyway, and the
- * step bounds the wait when it lands on another thread. */
-static void wait_for_stop(void)
-{
-        struct timespec step = { 0, 100 * 1000 * 1000 };
-
-        while (!cli_stop)
-                nanosleep(&step, NULL);
-}
-
 int cmd_dev(int argc, char **argv)
 {
         dev_opts_t opts;
@@ -491,8 +453,8 @@ int cmd_dev(int argc, char **argv)
                 goto out;
         cli_install_signals();
         rc = dev_start(&opts, &st);
-        if (rc == 0 && !cli_stop)
-                wait_for_stop();
+        if (rc == 0)
+                cli_wait_stop();
         dev_stop(&opts, &st);
 out:
         opts_free(&opts);

@@ -15,6 +15,7 @@
  * starting from the beginning would have every kept record to read.
  */
 #include "cli.h"
+#include "fmt.h"
 
 #include <getopt.h>
 #include <inttypes.h>
@@ -339,24 +340,6 @@ static void print_text(const lag_row_t *rows, size_t cnt, int64_t total)
                num(b[0], sizeof(b[0]), total));
 }
 
-/* A JSON string literal (names are ASCII in practice; control bytes, quote
- * and backslash escaped). */
-static void json_str(const char *s)
-{
-        const unsigned char *p = (const unsigned char *)s;
-
-        putchar('"');
-        for (; *p; p++) {
-                if (*p == '"' || *p == '\\')
-                        printf("\\%c", *p);
-                else if (*p < 0x20)
-                        printf("\\u%04x", *p);
-                else
-                        putchar(*p);
-        }
-        putchar('"');
-}
-
 static void json_num(const char *name, int64_t v)
 {
         if (v < 0)
@@ -370,13 +353,13 @@ static void print_json(const lag_opts_t *o, const lag_row_t *rows, size_t cnt, i
         size_t i;
 
         fputs("{\"group\":", stdout);
-        json_str(o->group);
+        fmt_json_str(stdout, o->group);
         fputs(",\"partitions\":[", stdout);
         for (i = 0; i < cnt; i++) {
                 const lag_row_t *r = &rows[i];
 
                 fputs(i ? ",{\"topic\":" : "{\"topic\":", stdout);
-                json_str(r->topic);
+                fmt_json_str(stdout, r->topic);
                 printf(",\"partition\":%d", (int)r->partition);
                 json_num("committed", r->committed);
                 json_num("low", r->low);
@@ -384,7 +367,7 @@ static void print_json(const lag_opts_t *o, const lag_row_t *rows, size_t cnt, i
                 json_num("lag", r->lag);
                 if (r->kafka_code) {
                         fputs(",\"error\":", stdout);
-                        json_str(kafkit_kafka_err_str(r->kafka_code));
+                        fmt_json_str(stdout, kafkit_kafka_err_str(r->kafka_code));
                 }
                 putchar('}');
         }

@@ -49,9 +49,7 @@ typedef struct produce_opts_s {
         char **header_bufs;            /* strdup'ed -H arguments */
         size_t header_cnt;
         codec_t codec;                 /* --key-format, --value-format... */
-        int progress;                  /* --progress 1, -q -1, else 0 */
-        const char *stats_file;        /* --stats FILE */
-        int stats_interval_ms;         /* --stats-interval MS */
+        progress_opts_t progress;      /* --progress, --stats... */
 } produce_opts_t;
 
 typedef struct produce_state_s {
@@ -348,7 +346,7 @@ static int opts_alloc(produce_opts_t *o, int argc)
         memset(o, 0, sizeof(*o));
         o->partition = KAFKIT_PARTITION_ANY;
         o->lookup_ms = TOPIC_LOOKUP_S * 1000;
-        o->stats_interval_ms = 1000;
+        progress_opts_init(&o->progress);
         codec_init(&o->codec, "produce", 1);
         if (cli_common_init(&o->common, "produce", argc))
                 return -1;
@@ -361,12 +359,6 @@ static int opts_alloc(produce_opts_t *o, int argc)
         return 0;
 }
 
-enum {
-        PRODUCE_OPT_PROGRESS = 300,
-        PRODUCE_OPT_STATS,
-        PRODUCE_OPT_STATS_INTERVAL
-};
-
 /* One option; 0, -1 for a usage error already printed, 1 for --help. */
 static int take_opt(void *opts, int opt, const char *arg)
 {
@@ -376,10 +368,11 @@ static int take_opt(void *opts, int opt, const char *arg)
 
         if (cli_common_opt(&o->common, opt, arg)) {
                 if (opt == 'q')
-                        o->progress = -1;
+                        progress_opts_quiet(&o->progress);
                 return 0;
         }
-        if ((r = codec_opt(&o->codec, opt, arg)) != 0)
+        if ((r = codec_opt(&o->codec, opt, arg)) != 0 ||
+            (r = cli_progress_opt("produce", &o->progress, opt, arg)) != 0)
                 return r == 1 ? 0 : -1;
         switch (opt) {
         case 't':
@@ -411,33 +404,14 @@ static int take_opt(void *opts, int opt, const char *arg)
                 o->lookup_ms = (int)v * 1000;
                 return 0;
         case 'D':
-                free(o->delim);
-                o->delim = NULL;
                 return cli_parse_delim("produce", "-D", arg, &o->delim, &o->delim_len);
         case 'K':
-                free(o->key_delim);
-                o->key_delim = NULL;
                 return cli_parse_delim("produce", "-K", arg, &o->key_delim,
                                        &o->key_delim_len);
         case 'H':
                 return add_header(o, arg);
         case 'h':
                 return 1;
-        case PRODUCE_OPT_PROGRESS:
-                if (o->progress == 0)
-                        o->progress = 1;
-                return 0;
-        case PRODUCE_OPT_STATS:
-                o->stats_file = arg;
-                return 0;
-        case PRODUCE_OPT_STATS_INTERVAL:
-                if (cli_parse_i64(arg, 10, 3600000, &v)) {
-                        cli_usage_err("produce", "--stats-interval \"%s\": expected "
-                                      "milliseconds (10 to 3600000)", arg);
-                        return -1;
-                }
-                o->stats_interval_ms = (int)v;
-                return 0;
         default:
                 cli_usage_err("produce", "unknown option");
                 return -1;
@@ -449,9 +423,7 @@ static int parse_args(produce_opts_t *o, int argc, char **argv)
 {
         static const struct option longopts[] = {
                 { "help", no_argument, NULL, 'h' },
-                { "progress", no_argument, NULL, PRODUCE_OPT_PROGRESS },
-                { "stats", required_argument, NULL, PRODUCE_OPT_STATS },
-                { "stats-interval", required_argument, NULL, PRODUCE_OPT_STATS_INTERVAL },
+                PROGRESS_LONGOPTS,
                 CODEC_LONGOPTS,
                 { NULL, 0, NULL, 0 }
         };
@@ -528,8 +500,7 @@ static int run(produce_state_t *st, char **inputs, int input_cnt)
                 st->producer = NULL;
                 return CLI_EXIT_FAILURE;
         }
-        st->progress = progress_new("produced", o->progress, o->stats_file,
-                                    o->stats_interval_ms);
+        st->progress = progress_start("produced", &o->progress);
         if (!st->progress) {
                 kafkit_producer_close(st->producer, 0);
                 st->producer = NULL;

@@ -11,9 +11,10 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define REG_CMD "registry"
+#define REG_BUSY_HINT "is another registry running there? Choose another address " \
+                      "with --listen HOST:PORT (port 0 picks a free one)"
 
 typedef struct reg_opts_s {
         const char *listen;
@@ -106,42 +107,6 @@ static int parse_args(reg_opts_t *o, int argc, char **argv)
         return -1;
 }
 
-/* The conf whose log settings the server uses. Returns 0 or an exit code. */
-static int reg_conf(const reg_opts_t *o, kafkit_conf_t **confp)
-{
-        kafkit_error_t err;
-        size_t i;
-
-        kafkit_error_clear(&err);
-        if (!(*confp = kafkit_conf_new())) {
-                cli_err("out of memory");
-                return CLI_EXIT_FAILURE;
-        }
-        for (i = 0; i < o->prop_cnt; i++)
-                if (kafkit_conf_set_pair(*confp, o->props[i], &err) != KAFKIT_OK)
-                        return cli_usage_err(REG_CMD, "-X %s: %s", o->props[i],
-                                             err.message);
-        return 0;
-}
-
-static int reg_start(const reg_opts_t *o, kafkit_conf_t *conf,
-                     kafkit_registry_server_t **srvp)
-{
-        kafkit_error_t err;
-
-        kafkit_error_clear(&err);
-        *srvp = kafkit_registry_server_new(conf, o->listen, o->data_dir, &err);
-        if (*srvp)
-                return 0;
-        if (err.code == KAFKIT_ERR_INVALID_ARG)
-                return cli_usage_err(REG_CMD, "--listen: %s", err.message);
-        cli_err_kafkit(&err);
-        if (strstr(err.message, "cannot listen"))
-                cli_err("is another registry running there? Choose another address "
-                        "with --listen HOST:PORT (port 0 picks a free one)");
-        return CLI_EXIT_FAILURE;
-}
-
 static int reg_announce(const reg_opts_t *o, const kafkit_registry_server_t *srv)
 {
         if (printf("schema.registry.url=%s\n", kafkit_registry_server_url(srv)) < 0 ||
@@ -159,7 +124,6 @@ static int reg_announce(const reg_opts_t *o, const kafkit_registry_server_t *srv
 
 int cmd_registry(int argc, char **argv)
 {
-        struct timespec step = { 0, 100 * 1000 * 1000 };
         kafkit_registry_server_t *srv = NULL;
         kafkit_conf_t *conf = NULL;
         reg_opts_t opts;
@@ -170,15 +134,14 @@ int cmd_registry(int argc, char **argv)
         if (rc >= 0)
                 goto out;
         cli_install_signals();
-        rc = reg_conf(&opts, &conf);
+        rc = cli_conf_from_props(REG_CMD, opts.props, opts.prop_cnt, &conf);
         if (!rc)
-                rc = reg_start(&opts, conf, &srv);
+                rc = cli_registry_server_start(REG_CMD, conf, opts.listen, opts.data_dir,
+                                               "--listen", REG_BUSY_HINT, &srv);
         if (!rc)
                 rc = reg_announce(&opts, srv);
-        /* A signal ends nanosleep() early; the step bounds the wait when it
-         * lands on another thread. */
-        while (!rc && !cli_stop)
-                nanosleep(&step, NULL);
+        if (!rc)
+                cli_wait_stop();
         kafkit_registry_server_destroy(srv);
         kafkit_conf_destroy(conf);
 out:

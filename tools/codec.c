@@ -159,14 +159,6 @@ int codec_check(codec_t *c)
 
 /* ---------------------------------------------------------------- opening */
 
-static kafkit_err_t set_default(kafkit_conf_t *conf, const char *name, const char *value,
-                                kafkit_error_t *err)
-{
-        if (kafkit_conf_get(conf, name))
-                return KAFKIT_OK;
-        return kafkit_conf_set(conf, name, value, err);
-}
-
 /*
  * A registry that is down should be reported in a second or two, not
  * after the library's patient defaults (3 retries with backoff from 1 s,
@@ -176,11 +168,11 @@ kafkit_err_t codec_registry_conf(kafkit_conf_t *conf, const char *url, kafkit_er
 {
         if (url && kafkit_conf_set(conf, "schema.registry.url", url, err))
                 return err->code;
-        if (set_default(conf, "schema.registry.url", CODEC_DEFAULT_URL, err) ||
-            set_default(conf, "schema.registry.connect.timeout.ms", "5000", err) ||
-            set_default(conf, "schema.registry.request.timeout.ms", "15000", err) ||
-            set_default(conf, "schema.registry.max.retries", "2", err) ||
-            set_default(conf, "schema.registry.retries.wait.ms", "200", err))
+        if (cli_conf_default(conf, "schema.registry.url", NULL, CODEC_DEFAULT_URL, err) ||
+            cli_conf_default(conf, "schema.registry.connect.timeout.ms", NULL, "5000", err) ||
+            cli_conf_default(conf, "schema.registry.request.timeout.ms", NULL, "15000", err) ||
+            cli_conf_default(conf, "schema.registry.max.retries", NULL, "2", err) ||
+            cli_conf_default(conf, "schema.registry.retries.wait.ms", NULL, "200", err))
                 return err->code;
         return KAFKIT_OK;
 }

@@ -205,17 +205,44 @@ int fmt_out_int(fmt_out_t *o, int64_t v)
         return out_u64(o, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, v < 0);
 }
 
-int fmt_out_json_str(fmt_out_t *o, const void *data, size_t len)
+/* The escape of byte c in a JSON string as yajl writes it (\" \\ \b \f
+ * \n \r \t, \u00XX for other bytes below 0x20) into esc; its length, or 0
+ * when c goes as it is. */
+static size_t json_escape(unsigned char c, char esc[6])
 {
         static const char hex[] = "0123456789ABCDEF";
+        char short_esc;
+
+        switch (c) {
+        case '"': short_esc = '"'; break;
+        case '\\': short_esc = '\\'; break;
+        case '\b': short_esc = 'b'; break;
+        case '\f': short_esc = 'f'; break;
+        case '\n': short_esc = 'n'; break;
+        case '\r': short_esc = 'r'; break;
+        case '\t': short_esc = 't'; break;
+        default:
+                if (c >= 0x20)
+                        return 0;
+                memcpy(esc, "\\u00", 4);
+                esc[4] = hex[c >> 4];
+                esc[5] = hex[c & 15];
+                return 6;
+        }
+        esc[0] = '\\';
+        esc[1] = short_esc;
+        return 2;
+}
+
+int fmt_out_json_str(fmt_out_t *o, const void *data, size_t len)
+{
         const unsigned char *p = data, *end = p + len, *run;
-        char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
-        const char *rep;
-        size_t rep_len;
+        char esc[6];
 
         if (fmt_out_write(o, "\"", 1))
                 return -1;
         while (p < end) {
+                /* a run of the bytes json_escape() leaves as they are */
                 run = p;
                 while (p < end && *p >= 0x20 && *p != '"' && *p != '\\')
                         p++;
@@ -223,27 +250,31 @@ int fmt_out_json_str(fmt_out_t *o, const void *data, size_t len)
                         return -1;
                 if (p == end)
                         break;
-                rep_len = 2;
-                switch (*p) {
-                case '"': rep = "\\\""; break;
-                case '\\': rep = "\\\\"; break;
-                case '\b': rep = "\\b"; break;
-                case '\f': rep = "\\f"; break;
-                case '\n': rep = "\\n"; break;
-                case '\r': rep = "\\r"; break;
-                case '\t': rep = "\\t"; break;
-                default:
-                        esc[4] = hex[*p >> 4];
-                        esc[5] = hex[*p & 15];
-                        rep = esc;
-                        rep_len = 6;
-                        break;
-                }
-                if (fmt_out_write(o, rep, rep_len))
+                if (fmt_out_write(o, esc, json_escape(*p++, esc)))
                         return -1;
-                p++;
         }
         return fmt_out_write(o, "\"", 1);
+}
+
+void fmt_json_chars(FILE *out, const char *s)
+{
+        const unsigned char *p = (const unsigned char *)(s ? s : "");
+        char esc[6];
+        size_t n;
+
+        for (; *p; p++) {
+                if ((n = json_escape(*p, esc)) > 0)
+                        fwrite(esc, 1, n, out);
+                else
+                        putc(*p, out);
+        }
+}
+
+void fmt_json_str(FILE *out, const char *s)
+{
+        putc('"', out);
+        fmt_json_chars(out, s);
+        putc('"', out);
 }
 
 /* ------------------------------------------------------------------ compile */

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <kafkit/kafkit.h>
 
 /* ------------------------------------------------------------ output buffer */
@@ -78,6 +79,12 @@ int fmt_out_int(fmt_out_t *o, int64_t v);
  * not escaped). 0, or -1 as fmt_out_write().
  */
 int fmt_out_json_str(fmt_out_t *o, const void *data, size_t len);
+
+/* The NUL-terminated `s` (NULL: empty) escaped as fmt_out_json_str() does,
+ * on `out`: without the quotes (fmt_json_chars) or with them
+ * (fmt_json_str). Write errors show in ferror(out). */
+void fmt_json_chars(FILE *out, const char *s);
+void fmt_json_str(FILE *out, const char *s);
 
 /* ------------------------------------------------------------------ formats */
 

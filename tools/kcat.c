@@ -29,9 +29,6 @@ enum {
         KC_OPT_VALUE_SCHEMA = 300,
         KC_OPT_KEY_SCHEMA,
         KC_OPT_JSON_STYLE,
-        KC_OPT_PROGRESS,
-        KC_OPT_STATS,
-        KC_OPT_STATS_INTERVAL,
         KC_OPT_HELP
 };
 
@@ -39,9 +36,7 @@ static const struct option kc_longopts[] = {
         { "value-schema", required_argument, NULL, KC_OPT_VALUE_SCHEMA },
         { "key-schema", required_argument, NULL, KC_OPT_KEY_SCHEMA },
         { "json-style", required_argument, NULL, KC_OPT_JSON_STYLE },
-        { "progress", no_argument, NULL, KC_OPT_PROGRESS },
-        { "stats", required_argument, NULL, KC_OPT_STATS },
-        { "stats-interval", required_argument, NULL, KC_OPT_STATS_INTERVAL },
+        PROGRESS_LONGOPTS,
         { "help", no_argument, NULL, KC_OPT_HELP },
         { NULL, 0, NULL, 0 }
 };
@@ -272,6 +267,16 @@ int kc_usage_error(const kc_opts_t *o, const char *reason)
 }
 
 /* ---------------------------------------------------------- configuration */
+
+int kc_conf_default(kafkit_conf_t *conf, const char *name, const char *value)
+{
+        kafkit_error_t err;
+
+        if (cli_conf_default(conf, name, NULL, value, &err) == KAFKIT_OK)
+                return 0;
+        kc_fatal("%s", err.message);
+        return -1;
+}
 
 /* kcat's delimiter escapes: \n \t \r \xNN; other backslashes stay as they
  * are. Returns a malloc'd copy (length in *len) or NULL with an error
@@ -584,6 +589,7 @@ typedef struct kc_parse_s {
 static int take(kc_opts_t *o, kc_parse_t *ps, int opt, const char *arg)
 {
         int64_t v;
+        int r;
 
         switch (opt) {
         case 'P': case 'C': case 'L': case 'Q':
@@ -634,7 +640,7 @@ static int take(kc_opts_t *o, kc_parse_t *ps, int opt, const char *arg)
                 return 0;
         case 'Z': o->null_mode = 1; return 0;
         case 'd': o->debug = arg; return 0;
-        case 'q': o->verbosity = 0; o->progress = -1; return 0;
+        case 'q': o->verbosity = 0; progress_opts_quiet(&o->progress); return 0;
         case 'v': o->verbosity++; return 0;
         case 'T': o->tee = 1; return 0;
         case 'u': o->unbuffered = 1; return 0;
@@ -672,15 +678,12 @@ static int take(kc_opts_t *o, kc_parse_t *ps, int opt, const char *arg)
                 else
                         return kc_fatal("--json-style %s: expected avro or plain", arg), -1;
                 return 0;
-        case KC_OPT_PROGRESS: o->progress = 1; return 0;
-        case KC_OPT_STATS: o->stats_file = arg; return 0;
-        case KC_OPT_STATS_INTERVAL:
-                if (parse_int("-stats-interval", arg, 10, 3600000, &v))
-                        return -1;
-                o->stats_interval_ms = (int)v;
-                return 0;
         default:
-                return -1;
+                r = progress_opt(&o->progress, opt, arg);
+                if (r == -1)
+                        kc_fatal("--stats-interval %s: expected an integer from %d to %d",
+                                 arg, PROGRESS_INTERVAL_MIN_MS, PROGRESS_INTERVAL_MAX_MS);
+                return r == 1 ? 0 : -1;
         }
 }
 
@@ -824,7 +827,7 @@ int kcat_main(int argc, char **argv)
         o.metadata_timeout_s = 5;
         o.verbosity = 1;
         o.style = KAFKIT_AVRO_JSON_AVRO;
-        o.stats_interval_ms = 1000;
+        progress_opts_init(&o.progress);
         o.conf = kafkit_conf_new();
         o.headers = calloc((size_t)argc + 1, sizeof(*o.headers));
         ps.files = calloc((size_t)argc + 1, sizeof(*ps.files));

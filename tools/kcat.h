@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <kafkit/kafkit.h>
 
+#include "progress.h"
+
 /* -s: which part of a record a pack string or "avro" applies to. */
 enum { KC_VALUE = 0, KC_KEY = 1, KC_FIELD_CNT = 2 };
 
@@ -89,9 +91,7 @@ typedef struct kc_opts_s {
         /* kafkit extensions (long options, accepted in kcat mode too) */
         const char *schema_file[KC_FIELD_CNT];  /* --value-schema/--key-schema */
         kafkit_avro_json_style_t style;         /* --json-style */
-        int progress;                   /* --progress 1, -q -1, default 0 (tty) */
-        const char *stats_file;         /* --stats FILE */
-        int stats_interval_ms;          /* --stats-interval MS, default 1000 */
+        progress_opts_t progress;       /* --progress, --stats FILE... */
 } kc_opts_t;
 
 #define KC_PARTITION_UNSET INT32_MIN
@@ -117,5 +117,8 @@ void kc_info(const kc_opts_t *o, int level, const char *fmt, ...)
 
 /* kcat's usage error: "Error: <reason>\n\n" + usage on stderr; returns 1. */
 int kc_usage_error(const kc_opts_t *o, const char *reason);
+
+/* cli_conf_default() without an alias; on error kc_fatal() and -1. */
+int kc_conf_default(kafkit_conf_t *conf, const char *name, const char *value);
 
 #endif /* KAFKIT_KCAT_H */

@@ -657,18 +657,6 @@ static void on_rebalance(kafkit_consumer_t *c, int assigned, const kafkit_partit
 
 /* ------------------------------------------------------------------ setup */
 
-static int set_default(kafkit_conf_t *conf, const char *name, const char *value)
-{
-        kafkit_error_t err;
-
-        if (kafkit_conf_get(conf, name))
-                return 0;
-        if (kafkit_conf_set(conf, name, value, &err) == KAFKIT_OK)
-                return 0;
-        kc_fatal("%s", err.message);
-        return -1;
-}
-
 /*
  * The consumer's configuration: a copy of kcat mode's, with bigger
  * fetches than librdkafka's defaults (explicit settings win), no
@@ -689,16 +677,16 @@ static kafkit_conf_t *make_conf(kc_state_t *st)
                 return NULL;
         }
         if ((!kafkit_conf_get(conf, "fetch.message.max.bytes") &&
-             set_default(conf, "max.partition.fetch.bytes", "8388608")) ||
-            set_default(conf, "queued.min.messages", "1000000") ||
-            set_default(conf, "queued.max.messages.kbytes", "262144") ||
-            set_default(conf, "fetch.wait.max.ms", "100") ||
-            (o->verbosity == 0 && !o->debug && set_default(conf, "log_level", "0")))
+             kc_conf_default(conf, "max.partition.fetch.bytes", "8388608")) ||
+            kc_conf_default(conf, "queued.min.messages", "1000000") ||
+            kc_conf_default(conf, "queued.max.messages.kbytes", "262144") ||
+            kc_conf_default(conf, "fetch.wait.max.ms", "100") ||
+            (o->verbosity == 0 && !o->debug && kc_conf_default(conf, "log_level", "0")))
                 goto fail;
         group = kafkit_conf_get(conf, "group.id");
         st->has_group = group && *group;
         if (o->mode == 'G') {
-                if (set_default(conf, "kafkit.commit.mode", "marked"))
+                if (kc_conf_default(conf, "kafkit.commit.mode", "marked"))
                         goto fail;
                 st->mark = 1;
         } else if (st->has_group &&
@@ -936,8 +924,7 @@ int kc_consume(kc_opts_t *o)
         }
         st->out.written = on_written;
         st->out.written_opaque = st;
-        st->progress = progress_new("consumed", o->progress, o->stats_file,
-                                    o->stats_interval_ms);
+        st->progress = progress_start("consumed", &o->progress);
         if (!st->progress) {
                 rc = 1;
                 goto out;

@@ -445,17 +445,6 @@ static int kp_headers(kp_state_t *st)
         return 0;
 }
 
-static int kp_default(kafkit_conf_t *conf, const char *name, const char *value)
-{
-        kafkit_error_t err;
-
-        if (kafkit_conf_get(conf, name))
-                return 0;
-        if (kafkit_conf_set(conf, name, value, &err) != KAFKIT_OK)
-                return kc_fatal("%s", err.message), -1;
-        return 0;
-}
-
 /*
  * The producer's conf: kcat's (librdkafka's defaults, not libkafkit's
  * safety defaults) unless -X says otherwise: the consistent_random
@@ -470,11 +459,11 @@ static kafkit_conf_t *kp_conf(kp_state_t *st)
 
         if (!conf)
                 return kc_fatal("out of memory"), NULL;
-        if (kp_default(conf, "partitioner",
-                       o->partition == -1 ? "random" : "consistent_random") ||
-            (!st->txn && kp_default(conf, "enable.idempotence", "false")) ||
-            kp_default(conf, "kafkit.produce.block.ms", "100") ||
-            (o->verbosity == 0 && !o->debug && kp_default(conf, "log_level", "0")))
+        if (kc_conf_default(conf, "partitioner",
+                            o->partition == -1 ? "random" : "consistent_random") ||
+            (!st->txn && kc_conf_default(conf, "enable.idempotence", "false")) ||
+            kc_conf_default(conf, "kafkit.produce.block.ms", "100") ||
+            (o->verbosity == 0 && !o->debug && kc_conf_default(conf, "log_level", "0")))
                 goto fail;
         kafkit_conf_set_delivery_cb(conf, kp_on_delivery, st);
         snprintf(st->log_name, sizeof(st->log_name), "%s#producer-1",
@@ -632,8 +621,7 @@ static int kp_run(kp_state_t *st)
                 kafkit_producer_close(st->producer, 0);
                 return 1;
         }
-        if (!(st->progress = progress_new("produced", st->o->progress, st->o->stats_file,
-                                          st->o->stats_interval_ms))) {
+        if (!(st->progress = progress_start("produced", &st->o->progress))) {
                 kafkit_producer_close(st->producer, 0);
                 return 1;
         }

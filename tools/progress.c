@@ -318,3 +318,50 @@ void progress_clear(void)
         if (progress_active)
                 clear_line(progress_active);
 }
+
+/* ---------------------------------------------------------------- options */
+
+void progress_opts_init(progress_opts_t *po)
+{
+        po->mode = 0;
+        po->stats_file = NULL;
+        po->interval_ms = PROGRESS_DEFAULT_INTERVAL_MS;
+}
+
+void progress_opts_quiet(progress_opts_t *po)
+{
+        po->mode = -1;
+}
+
+int progress_opt(progress_opts_t *po, int opt, const char *arg)
+{
+        char *end;
+        long long v;
+
+        switch (opt) {
+        case PROGRESS_OPT_PROGRESS:
+                if (po->mode == 0)
+                        po->mode = 1;
+                return 1;
+        case PROGRESS_OPT_STATS:
+                po->stats_file = arg;
+                return 1;
+        case PROGRESS_OPT_STATS_INTERVAL:
+                if (!*arg)
+                        return -1;
+                errno = 0;
+                v = strtoll(arg, &end, 10);
+                if (errno || *end || v < PROGRESS_INTERVAL_MIN_MS ||
+                    v > PROGRESS_INTERVAL_MAX_MS)
+                        return -1;
+                po->interval_ms = (int)v;
+                return 1;
+        default:
+                return 0;
+        }
+}
+
+progress_t *progress_start(const char *what, const progress_opts_t *po)
+{
+        return progress_new(what, po->mode, po->stats_file, po->interval_ms);
+}

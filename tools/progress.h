@@ -12,6 +12,7 @@
 #ifndef KAFKIT_PROGRESS_H
 #define KAFKIT_PROGRESS_H
 
+#include <getopt.h>
 #include <stdint.h>
 
 typedef struct progress_s progress_t;
@@ -42,5 +43,50 @@ void progress_clear(void);
 
 /* Final stats line, clears the progress line, frees. NULL ignored. */
 void progress_finish(progress_t *p);
+
+/* ---------------------------------------------------------------------------
+ * The options every long-running mode takes: --progress, --stats FILE,
+ * --stats-interval MS, and -q (which the caller passes on: it is also a
+ * verbosity option).
+ */
+typedef struct progress_opts_s {
+        int mode;               /* progress_new()'s: --progress 1, -q -1, else 0 */
+        const char *stats_file; /* --stats FILE (borrowed from argv), or NULL */
+        int interval_ms;        /* --stats-interval MS */
+} progress_opts_t;
+
+/* Codes of the long options: above any letter and the commands' other
+ * long option codes (300s: kcat mode, 400s: codec.h). */
+enum {
+        PROGRESS_OPT_PROGRESS = 390,
+        PROGRESS_OPT_STATS,
+        PROGRESS_OPT_STATS_INTERVAL
+};
+
+#define PROGRESS_INTERVAL_MIN_MS 10
+#define PROGRESS_INTERVAL_MAX_MS 3600000
+
+/* The getopt_long() entries, to paste into a command's table. */
+#define PROGRESS_LONGOPTS                                                        \
+        { "progress", no_argument, NULL, PROGRESS_OPT_PROGRESS },                \
+        { "stats", required_argument, NULL, PROGRESS_OPT_STATS },                \
+        { "stats-interval", required_argument, NULL, PROGRESS_OPT_STATS_INTERVAL }
+
+/* Defaults: the line when stderr is a terminal, no stats, 1 s interval. */
+void progress_opts_init(progress_opts_t *po);
+
+/* -q: no progress line, whatever the order of -q and --progress. */
+void progress_opts_quiet(progress_opts_t *po);
+
+/*
+ * Takes `opt` if it is a PROGRESS_OPT_*: returns 1 when taken, 0 when not
+ * one of them, -1 for a --stats-interval outside PROGRESS_INTERVAL_MIN_MS
+ * to PROGRESS_INTERVAL_MAX_MS (nothing printed: the caller words the
+ * message in its own style).
+ */
+int progress_opt(progress_opts_t *po, int opt, const char *arg);
+
+/* progress_new() with the options' settings. */
+progress_t *progress_start(const char *what, const progress_opts_t *po);
 
 #endif /* KAFKIT_PROGRESS_H */
