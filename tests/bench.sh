@@ -39,7 +39,7 @@ topics=()
 for r in $(seq "$RUNS"); do
         topics+=(--topic "kcat-$r:$PARTITIONS" --topic "kafkit-$r:$PARTITIONS")
         topics+=(--topic "json-kcat-$r:$PARTITIONS" --topic "avro-kafkit-$r:$PARTITIONS")
-        topics+=(--topic "kcatmode-$r:$PARTITIONS")
+        topics+=(--topic "kcatmode-$r:$PARTITIONS" --topic "kcatmode-kcat-$r:$PARTITIONS")
 done
 "$KAFKIT" dev --listen none --registry 127.0.0.1:0 "${topics[@]}" --bootstrap-file "$tmp/bs" >/dev/null &
 dev_pid=$!
@@ -82,10 +82,26 @@ count_check() { # expected file
 
 best() { printf '%s\n' "$@" | sort -g | head -n1; }
 
+# Producers take turns going first: the dev cluster holds every record
+# produced so far, and a fixed order would favour whichever always runs
+# on the emptier cluster. Each producer writes a topic of its own.
+# take_turns R KCAT_TIMES KCAT_FN KAFKIT_TIMES KAFKIT_FN: runs both timed
+# commands (functions of the run number) for run R in turn order and
+# appends their times to the two arrays.
+take_turns() {
+        local -n kt=$2 ft=$4
+        if [ $(($1 % 2)) = 1 ]; then
+                kt+=("$("$3" "$1")"); ft+=("$("$5" "$1")")
+        else
+                ft+=("$("$5" "$1")"); kt+=("$("$3" "$1")")
+        fi
+}
+p_kcat() { elapsed kcat -P -q -K : -b "$B" -t "kcat-$1" <"$tmp/input"; }
+p_kafkit() { elapsed "$KAFKIT" produce -q -K : -b "$B" -t "kafkit-$1" <"$tmp/input"; }
+
 kcat_p=(); kafkit_p=(); kcat_c=(); kafkit_c=()
 for r in $(seq "$RUNS"); do
-        kcat_p+=("$(elapsed kcat -P -q -K : -b "$B" -t "kcat-$r" <"$tmp/input")")
-        kafkit_p+=("$(elapsed "$KAFKIT" produce -q -K : -b "$B" -t "kafkit-$r" <"$tmp/input")")
+        take_turns "$r" kcat_p p_kcat kafkit_p p_kafkit
         # Both consumers read the same topic (written by kafkit) to a pipe.
         kcat_c+=("$(elapsed sh -c "kcat -C -q -e -o beginning -b '$B' -t kafkit-$r | wc -l >'$tmp/n'")")
         count_check "$RECORDS" "$tmp/n"
@@ -114,10 +130,11 @@ kc=$(best "${kcat_c[@]}"); fc=$(best "${kafkit_c[@]}")
 # consume, and consume with formatting: -J (JSON envelope) and -f with every
 # common token. Consumers read kafkit-$r (written above). Target >= 1.0 each.
 FMT='Topic %t [%p] at offset %o (%T): key %k (%K bytes): %s (%S bytes) headers %h\n'
+km_p_kcat() { elapsed kcat -P -q -K : -b "$B" -t "kcatmode-kcat-$1" <"$tmp/input"; }
+km_p_kafkit() { elapsed "$KAFKIT" -P -q -K : -b "$B" -t "kcatmode-$1" <"$tmp/input"; }
 km_kp=(); km_fp=(); km_kc=(); km_fc=(); km_kj=(); km_fj=(); km_kf=(); km_ff=()
 for r in $(seq "$RUNS"); do
-        km_kp+=("$(elapsed kcat -P -q -K : -b "$B" -t "kcat-$r" <"$tmp/input")")
-        km_fp+=("$(elapsed "$KAFKIT" -P -q -K : -b "$B" -t "kcatmode-$r" <"$tmp/input")")
+        take_turns "$r" km_kp km_p_kcat km_fp km_p_kafkit
         for who in kcat kafkit; do
                 prog=kcat; [ "$who" = kafkit ] && prog=$KAFKIT
                 t=$(elapsed sh -c "'$prog' -C -q -e -o beginning -b '$B' -t kafkit-$r | wc -l >'$tmp/n'")
@@ -176,11 +193,14 @@ for i in range(n):
          "true" if i % 2 else "false", 1700000000000 + i, note))
 PY
 avro_json_bytes=$(awk -F: '{ n += length($0) - 11 } END { printf "%.0f", n / NR }' "$tmp/orders")
+a_p_kcat() { elapsed kcat -P -q -K : -b "$B" -t "json-kcat-$1" <"$tmp/orders"; }
+a_p_kafkit() {
+        elapsed "$KAFKIT" produce -q -K : -b "$B" -t "avro-kafkit-$1" -r "$R" \
+                --value-format avro --value-schema "$tmp/order.avsc" <"$tmp/orders"
+}
 jk_p=(); ak_p=(); jk_c=(); ak_c=()
 for r in $(seq "$RUNS"); do
-        jk_p+=("$(elapsed kcat -P -q -K : -b "$B" -t "json-kcat-$r" <"$tmp/orders")")
-        ak_p+=("$(elapsed "$KAFKIT" produce -q -K : -b "$B" -t "avro-kafkit-$r" -r "$R" \
-                --value-format avro --value-schema "$tmp/order.avsc" <"$tmp/orders")")
+        take_turns "$r" jk_p a_p_kcat ak_p a_p_kafkit
         jk_c+=("$(elapsed sh -c "kcat -C -q -e -o beginning -b '$B' -t json-kcat-$r | wc -l >'$tmp/n'")")
         count_check "$RECORDS" "$tmp/n"
         ak_c+=("$(elapsed sh -c "'$KAFKIT' consume -q -e -o beginning -b '$B' -t avro-kafkit-$r -r '$R' --value-format avro | wc -l >'$tmp/n'")")
