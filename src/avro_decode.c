@@ -436,53 +436,83 @@ int av_dec_value(av_dec_t *d, const av_node_t *n, int depth)
 
 /* ------------------------------------------------------------------ skip */
 
+/* need() and step over the bytes. */
+static int skip_need(av_dec_t *d, size_t n, const char *what)
+{
+        if (need(d, n, what))
+                return -1;
+        d->p += n;
+        return 0;
+}
+
+/* Array and map blocks; error path segments as the decoder adds them. */
 static int skip_blocks(av_dec_t *d, const av_node_t *n, int depth)
 {
-        int64_t count;
-        size_t len;
+        int64_t count, idx = 0;
+        const char *key = NULL;
+        size_t klen = 0;
 
         for (;;) {
                 if (av_read_block(d, n->items, &count))
-                        return -1;
+                        goto fail;
                 if (count == 0)
                         return 0;
-                for (; count > 0; count--) {
+                for (; count > 0; count--, idx++) {
                         if (n->type == AV_MAP) {
-                                if (av_read_len(d, &len, "map key"))
+                                if (av_read_len(d, &klen, "map key"))
                                         return -1;
-                                d->p += len;
+                                key = (const char *)d->p;
+                                d->p += klen;
                         }
-                        if (av_skip_value(d, n->items, depth))
+                        if (av_skip_value(d, n->items, depth)) {
+                                if (n->type == AV_MAP)
+                                        av_dec_push_key(d, key, klen);
+                                else
+                                        av_dec_push_index(d, idx);
                                 return -1;
+                        }
                 }
         }
+fail:
+        if (n->type == AV_ARRAY)
+                av_dec_push_index(d, idx);
+        return -1;
 }
 
 int av_skip_value(av_dec_t *d, const av_node_t *n, int depth)
 {
-        size_t i;
+        const unsigned char *at = d->p;
+        size_t i, len;
         int64_t v;
 
         switch (n->type) {
         case AV_NULL:
                 return 0;
         case AV_BOOLEAN:
-                return need(d, 1, "boolean") ? -1 : (d->p++, 0);
+                if (d->p < d->end && *d->p > 1)
+                        return av_dec_fail(d, d->p, "invalid boolean byte 0x%02x", *d->p);
+                return skip_need(d, 1, "boolean");
         case AV_INT:
         case AV_LONG:
-        case AV_ENUM:
-                return av_read_long(d, &v);
+                if (av_read_long(d, &v))
+                        return -1;
+                if (n->type == AV_INT && (v < INT32_MIN || v > INT32_MAX))
+                        return av_dec_fail(d, at, "int %lld out of range", (long long)v);
+                return 0;
         case AV_FLOAT:
+                return skip_need(d, 4, "float");
         case AV_DOUBLE:
+                return skip_need(d, 8, "double");
         case AV_FIXED:
-                i = n->type == AV_FLOAT ? 4 : n->type == AV_DOUBLE ? 8 : n->size;
-                return need(d, i, av_type_name(n->type)) ? -1 : (d->p += i, 0);
+                return skip_need(d, n->size, "fixed");
         case AV_STRING:
         case AV_BYTES:
-                if (av_read_len(d, &i, av_type_name(n->type)))
+                if (av_read_len(d, &len, av_type_name(n->type)))
                         return -1;
-                d->p += i;
+                d->p += len;
                 return 0;
+        case AV_ENUM:
+                return av_read_index(d, 0, n->n_symbols, &v);
         default:
                 break;
         }
@@ -490,8 +520,10 @@ int av_skip_value(av_dec_t *d, const av_node_t *n, int depth)
                 return av_dec_fail(d, d->p, "nesting deeper than %d", KAFKIT_AVRO_MAX_DEPTH);
         if (n->type == AV_RECORD) {
                 for (i = 0; i < n->n_fields; i++)
-                        if (av_skip_value(d, n->fields[i].type, depth))
+                        if (av_skip_value(d, n->fields[i].type, depth)) {
+                                av_dec_push_field(d, n->fields[i].name);
                                 return -1;
+                        }
                 return 0;
         }
         if (n->type != AV_UNION)

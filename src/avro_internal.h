@@ -326,7 +326,8 @@ int av_read_len(av_dec_t *d, size_t *len, const char *what);
 int av_read_block(av_dec_t *d, const av_node_t *item, int64_t *count);
 /* Decodes a value of `n` to JSON. */
 int av_dec_value(av_dec_t *d, const av_node_t *n, int depth);
-/* Skips a value of `n`. */
+/* Skips a value of `n`, checking it as av_dec_value() does (the same
+ * errors and JSON path) but writing nothing. */
 int av_skip_value(av_dec_t *d, const av_node_t *n, int depth);
 
 /* Reads the branch index of a union (`is_union`) or the symbol index of an

@@ -166,6 +166,7 @@ void kafkit_serdes_destroy(kafkit_serdes_t *sd)
         if (!sd)
                 return;
         kafkit_smap_clear(&sd->resolvers, kafkit_sd_resolver_free);
+        kafkit_smap_clear(&sd->classes, kafkit_sd_class_free);
         kafkit_smap_clear(&sd->targets, sd_target_free);
         kafkit_smap_clear(&sd->latest, sd_target_free);
         kafkit_smap_clear(&sd->guids, sd_id_free);
@@ -661,14 +662,6 @@ static kafkit_err_t sd_target_get(kafkit_serdes_t *sd, const kafkit_serdes_ctx_t
 
 /* ----------------------------------------------------------- serializing */
 
-/* What to serialize: JSON text to encode, or an Avro body to frame as is. */
-typedef struct sd_body_s {
-        int is_json;
-        const void *data;
-        size_t len;
-        kafkit_avro_json_style_t style; /* of the JSON */
-} sd_body_t;
-
 /* A body written with another schema than the one use.schema.id or
  * use.latest.version selects cannot be framed with that schema's id. */
 static kafkit_err_t sd_check_binary(const kafkit_serdes_t *sd, const sd_text_t *t,
@@ -685,7 +678,7 @@ static kafkit_err_t sd_check_binary(const kafkit_serdes_t *sd, const sd_text_t *
                               sd->use_schema_id >= 0 ? "schema.id" : "latest.version");
 }
 
-static kafkit_err_t sd_serialize(kafkit_serdes_t *sd,
+kafkit_err_t kafkit_sd_serialize(kafkit_serdes_t *sd,
                                  const kafkit_serdes_ctx_t *ctx,
                                  const char *schema,
                                  const kafkit_registry_ref_t *refs,
@@ -712,8 +705,11 @@ static kafkit_err_t sd_serialize(kafkit_serdes_t *sd,
                 return kafkit_sd_fail(sd, ctx, err, code);
         mark = out->len;
         if (kafkit_wire_put_id(out, id) != KAFKIT_OK ||
-            (!b->is_json && kafkit_buf_append(out, b->data, b->len) != KAFKIT_OK))
+            (!b->is_json && !b->write &&
+             kafkit_buf_append(out, b->data, b->len) != KAFKIT_OK))
                 code = kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0, "out of memory");
+        else if (b->write)
+                code = b->write(b->arg, id, avro, out, err);
         else if (b->is_json)
                 code = kafkit_avro_encode_json(avro, b->data, b->len, b->style, out, err);
         if (code != KAFKIT_OK) {
@@ -756,11 +752,11 @@ kafkit_err_t kafkit_serdes_serialize_json(kafkit_serdes_t *sd,
                                           int32_t *schema_id,
                                           kafkit_error_t *err)
 {
-        sd_body_t b = { 1, json, len, style };
+        sd_body_t b = { 1, json, len, style, NULL, NULL };
         kafkit_error_t e;
         kafkit_err_t code;
 
-        code = sd_serialize(sd, ctx, schema, refs, ref_cnt, &b, out, schema_id, &e);
+        code = kafkit_sd_serialize(sd, ctx, schema, refs, ref_cnt, &b, out, schema_id, &e);
         return kafkit_sd_done(code, &e, err);
 }
 
@@ -775,10 +771,10 @@ kafkit_err_t kafkit_serdes_serialize_binary(kafkit_serdes_t *sd,
                                             int32_t *schema_id,
                                             kafkit_error_t *err)
 {
-        sd_body_t b = { 0, body, len, KAFKIT_AVRO_JSON_AVRO };
+        sd_body_t b = { 0, body, len, KAFKIT_AVRO_JSON_AVRO, NULL, NULL };
         kafkit_error_t e;
         kafkit_err_t code;
 
-        code = sd_serialize(sd, ctx, schema, refs, ref_cnt, &b, out, schema_id, &e);
+        code = kafkit_sd_serialize(sd, ctx, schema, refs, ref_cnt, &b, out, schema_id, &e);
         return kafkit_sd_done(code, &e, err);
 }

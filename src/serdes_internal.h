@@ -165,6 +165,7 @@ struct kafkit_serdes_s {
 
         pthread_mutex_t lock;
         kafkit_smap_t texts, targets, ids, guids, latest, resolvers;
+        kafkit_smap_t classes;          /* serdes_value.c: avro-c classes */
         kafkit_avro_schema_t *reader;   /* kafkit_serdes_set_reader() */
 };
 
@@ -211,6 +212,48 @@ kafkit_err_t kafkit_sd_target_store(kafkit_serdes_t *sd, kafkit_smap_t *m,
                                     const kafkit_avro_schema_t *avro, kafkit_error_t *err);
 
 void kafkit_sd_resolver_free(void *p);
+
+/* What to serialize: JSON text to encode, an Avro body to frame as is, or
+ * (`write` set) a body that `write` appends to `out` given the id and
+ * schema selected (serdes_value.c). */
+typedef struct sd_body_s {
+        int is_json;
+        const void *data;
+        size_t len;
+        kafkit_avro_json_style_t style; /* of the JSON */
+        kafkit_err_t (*write)(void *arg, int32_t id, const kafkit_avro_schema_t *avro,
+                              kafkit_buf_t *out, kafkit_error_t *err);
+        void *arg;
+} sd_body_t;
+
+/* Serializes `b` (serdes.c): selects the schema and id, appends the
+ * framing and the body; errors prefixed, `out` restored on failure. */
+kafkit_err_t kafkit_sd_serialize(kafkit_serdes_t *sd, const kafkit_serdes_ctx_t *ctx,
+                                 const char *schema, const kafkit_registry_ref_t *refs,
+                                 size_t ref_cnt, const sd_body_t *b, kafkit_buf_t *out,
+                                 int32_t *schema_id, kafkit_error_t *err);
+
+/* Deserializing (serdes_read.c), in steps the value reader shares: the
+ * writer of a payload (framing parsed into *wire; errors prefixed), the
+ * schema its data is read as (the reader set, the latest version with
+ * use.latest.version, else the writer's own; NULL with err), the cached
+ * resolution plan between them, and the rewording of a body error. */
+const sd_id_t *kafkit_sd_writer_get(kafkit_serdes_t *sd, const kafkit_serdes_ctx_t *ctx,
+                                    const void *data, size_t len,
+                                    const kafkit_header_t *headers, size_t header_cnt,
+                                    kafkit_wire_t *wire, kafkit_error_t *err);
+const kafkit_avro_schema_t *kafkit_sd_reader_for(kafkit_serdes_t *sd, const sd_id_t *w,
+                                                 const kafkit_serdes_ctx_t *ctx,
+                                                 kafkit_error_t *err);
+const kafkit_avro_resolver_t *kafkit_sd_resolver_get(kafkit_serdes_t *sd, const sd_id_t *w,
+                                                     const kafkit_avro_schema_t *reader,
+                                                     kafkit_error_t *err);
+kafkit_err_t kafkit_sd_body_fail(kafkit_serdes_t *sd, const kafkit_serdes_ctx_t *ctx,
+                                 const sd_id_t *w, const kafkit_wire_t *wire,
+                                 kafkit_err_t code, kafkit_error_t *err);
+
+/* Frees a class cache item (serdes_value.c). */
+void kafkit_sd_class_free(void *p);
 
 #pragma GCC visibility pop
 

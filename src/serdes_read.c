@@ -47,7 +47,7 @@ static int sd_res_eq(const void *item, const void *key)
 }
 
 /* The plan to read `w`'s data as `reader`, cached by the pair. */
-static const kafkit_avro_resolver_t *sd_resolver_get(kafkit_serdes_t *sd, const sd_id_t *w,
+const kafkit_avro_resolver_t *kafkit_sd_resolver_get(kafkit_serdes_t *sd, const sd_id_t *w,
                                                      const kafkit_avro_schema_t *reader,
                                                      kafkit_error_t *err)
 {
@@ -98,25 +98,77 @@ static const kafkit_avro_schema_t *sd_latest_reader(kafkit_serdes_t *sd, const s
         return e->avro;
 }
 
+/* The schema w's data is read as: the reader set, else the latest
+ * version with use.latest.version, else w's own. */
+const kafkit_avro_schema_t *kafkit_sd_reader_for(kafkit_serdes_t *sd, const sd_id_t *w,
+                                                 const kafkit_serdes_ctx_t *ctx,
+                                                 kafkit_error_t *err)
+{
+        if (sd->reader)
+                return sd->reader;
+        if (sd->use_latest)
+                return sd_latest_reader(sd, w, ctx ? ctx->topic : NULL, err);
+        return w->avro;
+}
+
 /* Decodes the body of w with the reader the serdes is set up for. */
 static kafkit_err_t sd_decode(kafkit_serdes_t *sd, const kafkit_serdes_ctx_t *ctx,
                               const sd_id_t *w, const kafkit_wire_t *wire,
                               kafkit_avro_json_style_t style, kafkit_buf_t *out,
                               kafkit_error_t *err)
 {
-        const kafkit_avro_schema_t *reader = sd->reader;
+        const kafkit_avro_schema_t *reader = kafkit_sd_reader_for(sd, w, ctx, err);
         const kafkit_avro_resolver_t *res;
 
-        if (!reader && sd->use_latest &&
-            !(reader = sd_latest_reader(sd, w, ctx ? ctx->topic : NULL, err)))
+        if (!reader)
                 return err->code;
-        if (!reader || reader == w->avro)
+        if (reader == w->avro)
                 return kafkit_avro_decode_json(w->avro, wire->body, wire->body_len, style, out,
                                                err);
-        if (!(res = sd_resolver_get(sd, w, reader, err)))
+        if (!(res = kafkit_sd_resolver_get(sd, w, reader, err)))
                 return err->code;
         return kafkit_avro_resolver_decode_json(res, wire->body, wire->body_len, style, out,
                                                 err);
+}
+
+/* Parses the framing of a payload and finds its writer; errors prefixed. */
+const sd_id_t *kafkit_sd_writer_get(kafkit_serdes_t *sd, const kafkit_serdes_ctx_t *ctx,
+                                    const void *data, size_t len,
+                                    const kafkit_header_t *headers, size_t header_cnt,
+                                    kafkit_wire_t *wire, kafkit_error_t *err)
+{
+        const sd_id_t *w;
+        kafkit_err_t code;
+
+        code = kafkit_wire_parse(data, len, headers, header_cnt,
+                                 sd->role == KAFKIT_SERDES_KEY
+                                         ? KAFKIT_SERDES_KEY_SCHEMA_ID_HEADER
+                                         : KAFKIT_SERDES_VALUE_SCHEMA_ID_HEADER,
+                                 wire, err);
+        if (code != KAFKIT_OK) {
+                kafkit_sd_fail(sd, ctx, err, code);
+                return NULL;
+        }
+        w = wire->has_guid ? kafkit_sd_guid_get(sd, wire->guid, err)
+                           : kafkit_sd_id_get(sd, wire->id, err);
+        if (!w)
+                kafkit_sd_fail(sd, ctx, err, err->code);
+        return w;
+}
+
+/* A body error says which schema and where the body starts; prefixed. */
+kafkit_err_t kafkit_sd_body_fail(kafkit_serdes_t *sd, const kafkit_serdes_ctx_t *ctx,
+                                 const sd_id_t *w, const kafkit_wire_t *wire,
+                                 kafkit_err_t code, kafkit_error_t *err)
+{
+        char msg[KAFKIT_ERRSTR_SIZE];
+
+        if (err->code == KAFKIT_ERR_PARSE) {
+                memcpy(msg, err->message, sizeof(msg));
+                kafkit_err_set(err, code, 0, "schema id %d, Avro body after the "
+                               "%zu-byte header: %s", (int)w->id, wire->body_off, msg);
+        }
+        return kafkit_sd_fail(sd, ctx, err, code);
 }
 
 static kafkit_err_t sd_deserialize_json(kafkit_serdes_t *sd,
@@ -142,27 +194,10 @@ static kafkit_err_t sd_deserialize_json(kafkit_serdes_t *sd,
                 *schema_id = 0;
         if (!data)
                 return KAFKIT_OK;
-        code = kafkit_wire_parse(data, len, headers, header_cnt,
-                                 sd->role == KAFKIT_SERDES_KEY
-                                         ? KAFKIT_SERDES_KEY_SCHEMA_ID_HEADER
-                                         : KAFKIT_SERDES_VALUE_SCHEMA_ID_HEADER,
-                                 &wire, err);
-        if (code != KAFKIT_OK)
-                return kafkit_sd_fail(sd, ctx, err, code);
-        w = wire.has_guid ? kafkit_sd_guid_get(sd, wire.guid, err)
-                          : kafkit_sd_id_get(sd, wire.id, err);
-        if (!w)
-                return kafkit_sd_fail(sd, ctx, err, err->code);
-        if ((code = sd_decode(sd, ctx, w, &wire, style, out, err)) != KAFKIT_OK) {
-                char msg[KAFKIT_ERRSTR_SIZE];
-
-                if (err->code == KAFKIT_ERR_PARSE) {
-                        memcpy(msg, err->message, sizeof(msg));
-                        kafkit_err_set(err, code, 0, "schema id %d, Avro body after the "
-                                       "%zu-byte header: %s", (int)w->id, wire.body_off, msg);
-                }
-                return kafkit_sd_fail(sd, ctx, err, code);
-        }
+        if (!(w = kafkit_sd_writer_get(sd, ctx, data, len, headers, header_cnt, &wire, err)))
+                return err->code;
+        if ((code = sd_decode(sd, ctx, w, &wire, style, out, err)) != KAFKIT_OK)
+                return kafkit_sd_body_fail(sd, ctx, w, &wire, code, err);
         if (schema_id)
                 *schema_id = w->id;
         return KAFKIT_OK;

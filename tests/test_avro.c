@@ -843,9 +843,19 @@ START_TEST(test_resolve_rules_and_errors)
                 /* a=3, b="hi", c=[1,2] */
                 ck_assert_str_eq(resolve(w, r, "0604686904020400", KAFKIT_AVRO_JSON_PLAIN),
                                  "{\"c\":[1.0,2.0],\"x\":7,\"a\":3}");
-                /* truncated inside c: the error names the writer's field */
+                /* a skipped writer field is checked as a decoded one is */
+                ck_assert_str_eq(resolve("{\"type\":\"record\",\"name\":\"S\",\"fields\":["
+                                         "{\"name\":\"e\",\"type\":{\"type\":\"enum\","
+                                         "\"name\":\"E\",\"symbols\":[\"X\",\"Y\"]}},"
+                                         "{\"name\":\"b\",\"type\":\"int\"}]}",
+                                         "{\"type\":\"record\",\"name\":\"S\",\"fields\":["
+                                         "{\"name\":\"b\",\"type\":\"int\"}]}",
+                                         "0a02", KAFKIT_AVRO_JSON_PLAIN),
+                                 "ERR: at byte 0 ($.e): enum index 5 out of range (2 symbols)");
+                /* truncated inside c: the error names the writer's field and
+                 * the item where the next block count was due */
                 ck_assert_str_eq(resolve(w, r, "06046869040204", KAFKIT_AVRO_JSON_PLAIN),
-                                 "ERR: at byte 7 ($.c): truncated: varint runs past the end");
+                                 "ERR: at byte 7 ($.c[2]): truncated: varint runs past the end");
                 ck_assert_str_eq(resolve(w, rd, "0604686900",
                                          KAFKIT_AVRO_JSON_PLAIN | KAFKIT_AVRO_JSON_DECIMAL_TEXT),
                                  "{\"p\":\"12.34\",\"a\":3}");

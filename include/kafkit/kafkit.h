@@ -6,6 +6,9 @@
  * Every public name starts with kafkit_ / KAFKIT_. Objects are opaque, made
  * by `_new` and freed by `_destroy` (or `_close`). A `_new` that takes a conf
  * takes it only when it succeeds.
+ *
+ * Not included here: kafkit/serdes_value.h (the serdes with avro-c's
+ * avro_value_t), which needs avro-c's <avro.h>; include it yourself.
  */
 #ifndef KAFKIT_KAFKIT_H
 #define KAFKIT_KAFKIT_H
