@@ -593,8 +593,12 @@ static int rs_blocks(av_dec_t *d, const rs_plan_t *p, int depth)
         if (put(d, is_map ? "{" : "[", 1))
                 return -1;
         for (;;) {
-                if (av_read_block(d, p->w->items, &count))
+                if (av_read_block(d, p->w->items, &count)) {
+                        /* the item where a block was due, as dec_array() says */
+                        if (!is_map)
+                                av_dec_push_index(d, idx);
                         return -1;
+                }
                 if (count == 0)
                         break;
                 for (; count > 0; count--, idx++) {

@@ -856,6 +856,8 @@ START_TEST(test_resolve_rules_and_errors)
                  * the item where the next block count was due */
                 ck_assert_str_eq(resolve(w, r, "06046869040204", KAFKIT_AVRO_JSON_PLAIN),
                                  "ERR: at byte 7 ($.c[2]): truncated: varint runs past the end");
+                ck_assert_str_eq(resolve(w, w, "06046869040204", KAFKIT_AVRO_JSON_PLAIN),
+                                 "ERR: at byte 7 ($.c[2]): truncated: varint runs past the end");
                 ck_assert_str_eq(resolve(w, rd, "0604686900",
                                          KAFKIT_AVRO_JSON_PLAIN | KAFKIT_AVRO_JSON_DECIMAL_TEXT),
                                  "{\"p\":\"12.34\",\"a\":3}");
