@@ -25,6 +25,7 @@ void av_dec_init(av_dec_t *d, const void *data, size_t len, kafkit_avro_json_sty
         d->style = (kafkit_avro_json_style_t)(style & KAFKIT_AVRO_JSON_STYLE_MASK);
         d->decimal_text = (style & KAFKIT_AVRO_JSON_DECIMAL_TEXT) != 0;
         d->empty_budget = KAFKIT_AVRO_MAX_EMPTY_ITEMS;
+        d->c_string_keys = 0;
         d->failed = 0;
         d->nomem = 0;
         d->err_off = 0;
@@ -462,6 +463,10 @@ static int skip_blocks(av_dec_t *d, const av_node_t *n, int depth)
                                 if (av_read_len(d, &klen, "map key"))
                                         return -1;
                                 key = (const char *)d->p;
+                                if (d->c_string_keys && memchr(key, 0, klen))
+                                        return av_dec_fail(d, d->p, "map key with a NUL byte: "
+                                                                    "avro-c map keys end at the "
+                                                                    "first NUL");
                                 d->p += klen;
                         }
                         if (av_skip_value(d, n->items, depth)) {

@@ -289,6 +289,8 @@ typedef struct av_dec_s {
         kafkit_avro_json_style_t style; /* AVRO or PLAIN, flags removed */
         int decimal_text;               /* KAFKIT_AVRO_JSON_DECIMAL_TEXT */
         int64_t empty_budget;           /* KAFKIT_AVRO_MAX_EMPTY_ITEMS left */
+        int c_string_keys;              /* av_skip_value(): a NUL in a map key
+                                         * is an error (avro-c values) */
         /* error: message, failing offset, and the path collected while
          * unwinding (innermost first) */
         int failed;

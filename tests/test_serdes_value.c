@@ -467,6 +467,40 @@ START_TEST(test_malformed_payloads_fail_before_avro_c_reads_them)
 }
 END_TEST
 
+/* avro-c map keys are C strings: a key with a NUL byte would be cut and
+ * two such keys merged, so the value call refuses what the JSON call can
+ * print. */
+START_TEST(test_map_key_with_nul_is_refused_not_cut)
+{
+        kafkit_serdes_t *sd = serdes();
+        kafkit_serdes_ctx_t ctx = KAFKIT_SERDES_CTX_INIT;
+        const char *schema = "{\"type\":\"map\",\"values\":\"long\"}";
+        /* {"k\0a":1,"k\0b":2} */
+        const char body[] = "\x04\x06k\0a\x02\x06k\0b\x04\x00";
+        avro_value_t v = { NULL, NULL };
+        kafkit_buf_t in = { 0 }, json = { 0 };
+        kafkit_error_t err;
+
+        ctx.topic = "maps";
+        ck_assert_msg(kafkit_serdes_serialize_binary(sd, &ctx, schema, NULL, 0, body,
+                                                     sizeof(body) - 1, &in, NULL, &err) ==
+                              KAFKIT_OK,
+                      "%s", err.message);
+        ck_assert_int_eq(kafkit_serdes_deserialize_json(sd, &ctx, in.data, in.len, NULL, 0,
+                                                        KAFKIT_AVRO_JSON_AVRO, &json, NULL, &err),
+                         KAFKIT_OK);
+        ck_assert_str_eq(json.data, "{\"k\\u0000a\":1,\"k\\u0000b\":2}");
+        ck_assert_int_eq(kafkit_serdes_deserialize_value(sd, &ctx, in.data, in.len, NULL, 0, &v,
+                                                         NULL, &err),
+                         KAFKIT_ERR_PARSE);
+        ck_assert_msg(strstr(err.message, "map key with a NUL byte"), "%s", err.message);
+        ck_assert_ptr_null(v.iface);
+        kafkit_buf_free(&in);
+        kafkit_buf_free(&json);
+        kafkit_serdes_destroy(sd);
+}
+END_TEST
+
 /* ------------------------------------------------------------ bad values */
 
 START_TEST(test_value_of_another_schema_is_invalid_arg)
@@ -583,6 +617,7 @@ static Suite *serdes_value_suite(void)
         tcase_add_test(tc, test_v1_data_read_with_v2_reader_gets_the_default);
         tcase_add_test(tc, test_reused_value_keeps_its_class_over_1000_records);
         tcase_add_test(tc, test_malformed_payloads_fail_before_avro_c_reads_them);
+        tcase_add_test(tc, test_map_key_with_nul_is_refused_not_cut);
         tcase_add_test(tc, test_value_of_another_schema_is_invalid_arg);
         tcase_add_test(tc, test_use_latest_version_serializes_without_a_schema);
         suite_add_tcase(s, tc);

@@ -54,11 +54,16 @@ extern "C" {
  * `value` must point to a zeroed avro_value_t ({NULL, NULL}) on first use;
  * kafkit then makes a generic value of the cached class. Pass the same
  * value again for the next record: if it is of the class this record
- * needs it is reset and refilled (no new value; avro-c may still allocate
- * for strings, bytes, arrays and maps), else kafkit releases it
+ * needs it is reset and refilled (no new value), else kafkit releases it
  * (avro_value_decref()) and makes a new one. The caller owns the value
  * and releases it with avro_value_decref() when done. A NULL `data` (a
  * null Kafka value) leaves *value alone and sets *schema_id to 0.
+ *
+ * Allocation per call: avro-c's memory reader (one small object), what
+ * avro-c allocates for strings, bytes, arrays and maps, and with a reader
+ * schema two scratch buffers for the resolved data. Map keys are C
+ * strings in avro-c: a key holding a NUL byte is refused
+ * (KAFKIT_ERR_PARSE) rather than cut short.
  *
  * Errors are those of kafkit_serdes_deserialize_json() (KAFKIT_ERR_PARSE
  * for a bad magic byte, shown in hex, a truncated or malformed body with
@@ -92,9 +97,11 @@ kafkit_err_t kafkit_serdes_deserialize_value(kafkit_serdes_t *sd,
  * *schema_id (may be NULL) gets the id written.
  *
  * The body avro-c writes is decoded with kafkit's decoder under the
- * schema selected before the call succeeds: a value of another schema,
- * or one avro-c cannot write (a union without a branch set), is
- * KAFKIT_ERR_INVALID_ARG saying where. Other errors as for
+ * schema selected before the call succeeds: a value whose bytes do not
+ * read as that schema, or one avro-c cannot write (a union without a
+ * branch set), is KAFKIT_ERR_INVALID_ARG saying where. A value of another
+ * schema with the same encoding (an int where a long is expected) cannot
+ * be told apart and is framed as the schema selected. Other errors as for
  * kafkit_serdes_serialize_json(); all prefixed with the ctx and
  * "key"/"value". On failure `out` keeps its previous length. All
  * arguments are borrowed; `value` is only read. Thread-safe for distinct
