@@ -121,17 +121,90 @@ static sd_class_t *sv_class_get(kafkit_serdes_t *sd, const kafkit_avro_schema_t 
         return c;
 }
 
+/* ---------------------------------------------------------- scratch */
+
+/*
+ * Per-thread scratch kept between calls, so that a warm call allocates
+ * nothing of its own: avro-c's memory reader and writer (re-pointed at
+ * each body) and, for reader schemas, the resolved JSON and binary
+ * buffers. Freed when the thread exits; a buffer grown past
+ * SV_SCRATCH_KEEP by a large record is freed after that call.
+ */
+#define SV_SCRATCH_KEEP (1024 * 1024)
+
+typedef struct sv_scratch_s {
+        avro_reader_t reader;
+        avro_writer_t writer;
+        kafkit_buf_t json, bin;
+} sv_scratch_t;
+
+static pthread_key_t sv_key;
+static pthread_once_t sv_key_once = PTHREAD_ONCE_INIT;
+static int sv_key_ok;
+
+static void sv_scratch_free(void *p)
+{
+        sv_scratch_t *t = p;
+
+        if (!t)
+                return;
+        if (t->reader)
+                avro_reader_free(t->reader);
+        if (t->writer)
+                avro_writer_free(t->writer);
+        kafkit_buf_free(&t->json);
+        kafkit_buf_free(&t->bin);
+        free(t);
+}
+
+static void sv_key_make(void)
+{
+        sv_key_ok = pthread_key_create(&sv_key, sv_scratch_free) == 0;
+}
+
+/* This thread's scratch, made on first use; NULL with err when out of
+ * memory. */
+static sv_scratch_t *sv_scratch(kafkit_error_t *err)
+{
+        sv_scratch_t *t = NULL;
+
+        pthread_once(&sv_key_once, sv_key_make);
+        if (sv_key_ok && (t = pthread_getspecific(sv_key)))
+                return t;
+        if (!sv_key_ok || !(t = calloc(1, sizeof(*t))) ||
+            !(t->reader = avro_reader_memory("", 0)) ||
+            !(t->writer = avro_writer_memory("", 0)) || pthread_setspecific(sv_key, t)) {
+                sv_scratch_free(sv_key_ok ? t : NULL);
+                kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0, "out of memory");
+                return NULL;
+        }
+        return t;
+}
+
+/* After a call: empties the buffers, freeing one a large record grew. */
+static void sv_scratch_done(sv_scratch_t *t)
+{
+        kafkit_buf_t *b[2] = { &t->json, &t->bin };
+        size_t i;
+
+        for (i = 0; i < 2; i++) {
+                if (b[i]->cap > SV_SCRATCH_KEEP)
+                        kafkit_buf_free(b[i]);
+                else
+                        kafkit_buf_reset(b[i]);
+        }
+}
+
 /* --------------------------------------------------------- deserializing */
 
 /* Fills *value (made or reused, see the header) from `body`, a checked
  * value of `s`. */
-static kafkit_err_t sv_fill(kafkit_serdes_t *sd, const kafkit_avro_schema_t *s,
-                            const void *body, size_t len, avro_value_t *value,
-                            kafkit_error_t *err)
+static kafkit_err_t sv_fill(kafkit_serdes_t *sd, sv_scratch_t *t,
+                            const kafkit_avro_schema_t *s, const void *body, size_t len,
+                            avro_value_t *value, kafkit_error_t *err)
 {
         sd_class_t *c = sv_class_get(sd, s, err);
         kafkit_err_t code = KAFKIT_OK;
-        avro_reader_t r;
 
         if (!c)
                 return err->code;
@@ -151,15 +224,11 @@ static kafkit_err_t sv_fill(kafkit_serdes_t *sd, const kafkit_avro_schema_t *s,
                                               avro_strerror());
         }
         if (code == KAFKIT_OK) {
-                if (!(r = avro_reader_memory(len ? body : "", (int64_t)len))) {
-                        code = kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0, "out of memory");
-                } else {
-                        if (avro_value_read(r, value))
-                                code = kafkit_err_set(err, KAFKIT_ERR_PARSE, 0,
-                                                      "avro-c cannot read the checked "
-                                                      "body: %s", avro_strerror());
-                        avro_reader_free(r);
-                }
+                avro_reader_memory_set_source(t->reader, len ? body : "", (int64_t)len);
+                if (avro_value_read(t->reader, value))
+                        code = kafkit_err_set(err, KAFKIT_ERR_PARSE, 0,
+                                              "avro-c cannot read the checked body: %s",
+                                              avro_strerror());
         }
         if (c->uncached)
                 kafkit_sd_class_free(c);
@@ -201,8 +270,8 @@ static kafkit_err_t sv_deserialize(kafkit_serdes_t *sd,
                                    int32_t *schema_id,
                                    kafkit_error_t *err)
 {
-        kafkit_buf_t json = { NULL, 0, 0 }, bin = { NULL, 0, 0 };
         const kafkit_avro_schema_t *reader;
+        sv_scratch_t *t;
         const void *body;
         size_t body_len;
         kafkit_wire_t wire;
@@ -217,6 +286,8 @@ static kafkit_err_t sv_deserialize(kafkit_serdes_t *sd,
                 *schema_id = 0;
         if (!data)
                 return KAFKIT_OK;
+        if (!(t = sv_scratch(err)))
+                return kafkit_sd_fail(sd, ctx, err, err->code);
         if (!(w = kafkit_sd_writer_get(sd, ctx, data, len, headers, header_cnt, &wire, err)))
                 return err->code;
         if (!(reader = kafkit_sd_reader_for(sd, w, ctx, err)))
@@ -226,23 +297,22 @@ static kafkit_err_t sv_deserialize(kafkit_serdes_t *sd,
                 body = wire.body;
                 body_len = wire.body_len;
         } else {
-                code = sv_resolve(sd, w, reader, &wire, &json, &bin, err);
-                body = bin.data;
-                body_len = bin.len;
+                code = sv_resolve(sd, w, reader, &wire, &t->json, &t->bin, err);
+                body = t->bin.data;
+                body_len = t->bin.len;
         }
         if (code != KAFKIT_OK) {
                 code = kafkit_sd_body_fail(sd, ctx, w, &wire, code, err);
                 goto out;
         }
-        if ((code = sv_fill(sd, reader, body, body_len, value, err)) != KAFKIT_OK) {
+        if ((code = sv_fill(sd, t, reader, body, body_len, value, err)) != KAFKIT_OK) {
                 code = kafkit_sd_fail(sd, ctx, err, code);
                 goto out;
         }
         if (schema_id)
                 *schema_id = w->id;
 out:
-        kafkit_buf_free(&json);
-        kafkit_buf_free(&bin);
+        sv_scratch_done(t);
         return code;
 }
 
@@ -255,7 +325,7 @@ static kafkit_err_t sv_write(void *arg, int32_t id, const kafkit_avro_schema_t *
 {
         avro_value_t *value = arg;
         char msg[KAFKIT_ERRSTR_SIZE];
-        avro_writer_t wr;
+        sv_scratch_t *t;
         size_t size = 0;
         int64_t wrote;
         int rc;
@@ -266,11 +336,11 @@ static kafkit_err_t sv_write(void *arg, int32_t id, const kafkit_avro_schema_t *
         if ((uint64_t)size > (uint64_t)INT64_MAX || kafkit_buf_reserve(out, size) != KAFKIT_OK)
                 return kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0,
                                       "out of memory for a %zu-byte body", size);
-        if (!(wr = avro_writer_memory(out->data + out->len, (int64_t)size)))
-                return kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0, "out of memory");
-        rc = avro_value_write(wr, value);
-        wrote = avro_writer_tell(wr);
-        avro_writer_free(wr);
+        if (!(t = sv_scratch(err)))
+                return err->code;
+        avro_writer_memory_set_dest(t->writer, out->data + out->len, (int64_t)size);
+        rc = avro_value_write(t->writer, value);
+        wrote = avro_writer_tell(t->writer);
         if (rc || wrote != (int64_t)size)
                 return kafkit_err_set(err, KAFKIT_ERR_INVALID_ARG, 0,
                                       "avro-c cannot write the value: %s",

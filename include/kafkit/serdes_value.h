@@ -59,9 +59,10 @@ extern "C" {
  * and releases it with avro_value_decref() when done. A NULL `data` (a
  * null Kafka value) leaves *value alone and sets *schema_id to 0.
  *
- * Allocation per call: avro-c's memory reader (one small object), what
- * avro-c allocates for strings, bytes, arrays and maps, and with a reader
- * schema two scratch buffers for the resolved data. Map keys are C
+ * Allocation per call, once warm: only what avro-c allocates for
+ * strings, bytes, arrays and maps. avro-c's memory reader and writer and
+ * the scratch buffers of the reader-schema path are kept per thread
+ * (freed when the thread exits). Map keys are C
  * strings in avro-c: a key holding a NUL byte is refused
  * (KAFKIT_ERR_PARSE) rather than cut short.
  *
