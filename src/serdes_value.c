@@ -174,8 +174,10 @@ static sv_scratch_t *sv_scratch(kafkit_error_t *err)
         if (!sv_key_ok || !(t = calloc(1, sizeof(*t))) ||
             !(t->reader = avro_reader_memory("", 0)) ||
             !(t->writer = avro_writer_memory("", 0)) || pthread_setspecific(sv_key, t)) {
-                sv_scratch_free(sv_key_ok ? t : NULL);
-                kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0, "out of memory");
+                sv_scratch_free(t);
+                kafkit_err_set(err, KAFKIT_ERR_NOMEM, 0, "out of memory for %s",
+                               sv_key_ok ? "the thread's avro-c reader and writer"
+                                         : "a thread-specific key");
                 return NULL;
         }
         return t;
